@@ -1,0 +1,18 @@
+"""Settings for `make test`: real PostgreSQL and Redis, no outside services."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-000000000000")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/veille")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("CACHE_URL", "rediscache://127.0.0.1:6379/1")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+
+from config.settings.base import *  # noqa: E402,F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Static files are served by runserver/gunicorn+whitenoise after collectstatic;
+# tests never collect them.
+MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405

@@ -1,0 +1,35 @@
+"""Shared fixtures. Every test gets database access; services must be real.
+
+The suite runs on PostgreSQL and Redis (`make test`); when either cannot be
+reached the session fails at once with the command that starts it.
+"""
+
+import pytest
+from django.conf import settings
+
+from scripts.check_services import PG_START, REDIS_START, reachable
+
+pytest_plugins = ("celery.contrib.pytest",)
+
+
+def pytest_sessionstart(session):
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql") and not reachable(
+        f"postgres://{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}", 5432
+    ):
+        pytest.exit(f"PostgreSQL injoignable. Démarrez-le : {PG_START}", returncode=1)
+    if not reachable(settings.REDIS_URL, 6379):
+        pytest.exit(f"Redis injoignable. Démarrez-le : {REDIS_START}", returncode=1)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
