@@ -1,0 +1,126 @@
+"""Signalement: creating a youth's case in a cell."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+
+from casework.models import Case, CaseMotif, Cell, Institution, ReferenceSequence, Youth
+from casework.models.youth import identity_key
+from casework.services.errors import ServiceError
+from casework.services.journal import journal_log
+from permissions import services as access
+
+AGE_OUT_OF_RANGE = (
+    "Ce jeune a {age} ans à la date du signalement : le dispositif concerne les jeunes de "
+    "{min_age} à {max_age} ans."
+)
+COMMUNE_OUTSIDE_CELL = "La commune {commune} n'est pas couverte par la cellule « {cell} »."
+NO_MOTIF = "Indiquez au moins un motif de repérage."
+
+
+@dataclass(frozen=True)
+class YouthIdentity:
+    first_name: str
+    last_name: str
+    birth_date: date
+    sex: str
+    commune_id: int
+
+
+def age_on(birth_date: date, day: date) -> int:
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def check_age(birth_date: date, signaled_on: date) -> None:
+    """Refuse a signalement outside the configured age bounds."""
+    age = age_on(birth_date, signaled_on)
+    if not settings.YOUTH_MIN_AGE <= age <= settings.YOUTH_MAX_AGE:
+        raise ServiceError(
+            AGE_OUT_OF_RANGE.format(age=age, min_age=settings.YOUTH_MIN_AGE, max_age=settings.YOUTH_MAX_AGE)
+        )
+
+
+def find_open_duplicates(*, partnership, first_name: str, last_name: str, birth_date: date):
+    """Open cases of the same youth (name without accents/case + birth date) in the partnership."""
+    return Case.objects.filter(
+        partnership=partnership,
+        status__in=Case.OPEN_STATUSES,
+        youth__identity_key=identity_key(first_name, last_name),
+        youth__birth_date=birth_date,
+    )
+
+
+def next_reference(partnership, year: int) -> str:
+    seq, _ = ReferenceSequence.objects.select_for_update().get_or_create(partnership=partnership, year=year)
+    ReferenceSequence.objects.filter(pk=seq.pk).update(last_value=F("last_value") + 1)
+    seq.refresh_from_db()
+    return f"{partnership.code.upper()}-{year}-{seq.last_value:04d}"
+
+
+@transaction.atomic
+def case_signal(
+    *,
+    cell: Cell,
+    identity: YouthIdentity,
+    source_institution: Institution,
+    motifs: list[str],
+    profil: str,
+    plan_measure: str,
+    signaled_on: date,
+    by,
+) -> Case:
+    """Record a signalement: youth + case in status SIGNALE, journal entry, structural grants.
+
+    Raises ServiceError (French message) on ages out of bounds, a commune
+    outside the cell, or no motif. Duplicates are *not* refused here: the form
+    warns with `find_open_duplicates` and lets the user confirm.
+    """
+    check_age(identity.birth_date, signaled_on)
+    if not motifs:
+        raise ServiceError(NO_MOTIF)
+    if not cell.communes.filter(pk=identity.commune_id).exists():
+        from casework.models import Commune
+
+        raise ServiceError(
+            COMMUNE_OUTSIDE_CELL.format(commune=Commune.objects.get(pk=identity.commune_id), cell=cell)
+        )
+    youth = Youth.objects.create(
+        partnership=cell.partnership,
+        first_name=identity.first_name.strip(),
+        last_name=identity.last_name.strip(),
+        birth_date=identity.birth_date,
+        sex=identity.sex,
+        commune_id=identity.commune_id,
+    )
+    case = Case.objects.create(
+        reference=next_reference(cell.partnership, signaled_on.year),
+        partnership=cell.partnership,
+        cell=cell,
+        youth=youth,
+        source_institution=source_institution,
+        signaled_by=by,
+        signaled_on=signaled_on,
+        profil=profil,
+        plan_measure=plan_measure,
+        status=Case.Status.SIGNALE,
+        age_at_signalement=age_on(identity.birth_date, signaled_on),
+        sex=identity.sex,
+        commune_id=identity.commune_id,
+    )
+    CaseMotif.objects.bulk_create([CaseMotif(case=case, code=code) for code in dict.fromkeys(motifs)])
+    journal_log(
+        case=case,
+        actor=by,
+        kind="signalement",
+        summary=f"Signalement par {source_institution}",
+        to_status=case.status,
+        occurred_on=signaled_on,
+    )
+    access.case_grant_structural(case=case)
+    return case

@@ -1,0 +1,101 @@
+"""The one visibility function and the one representation policy.
+
+Every read of case data goes through `visible_cases(user)`; every view, API
+endpoint, export and search picks what to show with `representation_for` (or
+the `representation` annotation that `visible_cases` adds). Rules, in plain
+language:
+
+- `full`: the partnership's coordinators (charter signed) and the case's
+  current référent (user grant, made at designation, removed at its end).
+- `cell_summary`: members of the case's cell who signed the current charter
+  (group grant on the cell's "signed members" group; in strict need-to-know
+  cells, a user grant per séance invitation instead).
+- `scoped_summary`: agents of an institution the case was disclosed to, while
+  the disclosure is active (dates checked here, at read time, so that expiry
+  needs no job).
+- Nobody else sees the case: not the préfecture, not Django's superusers.
+
+Grants live in guardian's direct-FK tables and are written only by
+`permissions.services`; global (model-level) permissions are never honoured.
+"""
+
+from enum import StrEnum
+
+from django.db.models import Case as When_
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Value, When
+from django.utils import timezone
+
+from casework.models import Case
+from permissions.models import CaseGroupObjectPermission, CaseUserObjectPermission, Disclosure
+
+
+class Representation(StrEnum):
+    FULL = "full"
+    CELL_SUMMARY = "cell_summary"
+    SCOPED_SUMMARY = "scoped_summary"
+
+
+# Most to least detailed; the policy picks the first the user is granted.
+PERMISSION_FOR = {
+    Representation.FULL: "view_case_full",
+    Representation.CELL_SUMMARY: "view_case_cell_summary",
+    Representation.SCOPED_SUMMARY: "view_case_scoped_summary",
+}
+
+
+def _granted(user, codename: str) -> Exists | None:
+    user_grant = CaseUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), user=user, permission__codename=codename
+    )
+    group_grant = CaseGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), group__user=user, permission__codename=codename
+    )
+    return Exists(user_grant) | Exists(group_grant)
+
+
+def _active_disclosure(user):
+    return Exists(
+        Disclosure.objects.active(timezone.localdate()).filter(
+            case=OuterRef("pk"), institution_id=user.institution_id
+        )
+    )
+
+
+def with_representation(queryset: QuerySet[Case], user) -> QuerySet[Case]:
+    """Annotate `representation` (None when the user may not see the case)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.annotate(representation=Value(None, output_field=CharField()))
+    scoped = _granted(user, PERMISSION_FOR[Representation.SCOPED_SUMMARY])
+    if user.institution_id:
+        scoped = scoped & _active_disclosure(user)
+    else:
+        scoped = None
+    whens = [
+        When(_granted(user, PERMISSION_FOR[Representation.FULL]), then=Value(Representation.FULL.value)),
+        When(
+            _granted(user, PERMISSION_FOR[Representation.CELL_SUMMARY]),
+            then=Value(Representation.CELL_SUMMARY.value),
+        ),
+    ]
+    if scoped is not None:
+        whens.append(When(scoped, then=Value(Representation.SCOPED_SUMMARY.value)))
+    return queryset.annotate(representation=When_(*whens, default=None, output_field=CharField()))
+
+
+def visible_cases(user, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+    """Cases `user` may see, annotated with their `representation`.
+
+    Purged cases are never visible; archived cases only through the archive
+    access service (which logs a reason).
+    """
+    queryset = Case.objects.all() if queryset is None else queryset
+    queryset = queryset.exclude(status__in=[Case.Status.PURGE, Case.Status.ARCHIVE])
+    return with_representation(queryset, user).filter(representation__isnull=False)
+
+
+def representation_for(user, case: Case) -> Representation | None:
+    """The representation of `case` that `user` gets, or None (answer 404)."""
+    row = (
+        visible_cases(user, Case.objects.filter(pk=case.pk)).values_list("representation", flat=True).first()
+    )
+    return Representation(row) if row else None

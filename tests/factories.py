@@ -1,0 +1,103 @@
+"""Test data builders on top of the demo reference data and the real services.
+
+`world()` returns the demo reference data (communes, partnerships, cells,
+institutions); `make_user` and `make_case` build the rest. Cases are created
+through `casework.services.cases.case_signal`, like in production.
+"""
+
+import itertools
+from datetime import date
+
+from casework.demo import seed_reference_data
+from casework.models import Membership, User
+from casework.models.codes import Motif, PlanMeasure, Profil
+from casework.services.cases import YouthIdentity, case_signal
+from permissions import services as access
+from permissions.models import Charter, CharterSignature
+
+_counter = itertools.count(1)
+
+
+def world() -> dict:
+    return seed_reference_data()
+
+
+def make_user(username: str | None = None, *, institution=None, **extra) -> User:
+    username = username or f"user{next(_counter)}"
+    user = User.objects.create_user(username=username, password="pw", institution=institution, **extra)
+    return user
+
+
+def sign_charter(user, partnership) -> None:
+    charter = access.current_charter(partnership) or Charter.objects.create(
+        partnership=partnership, version=1, text="Charte de test"
+    )
+    CharterSignature.objects.get_or_create(
+        charter=charter, user=user, defaults={"institution": user.institution}
+    )
+    access.user_sync_groups(user=user)
+
+
+def make_member(cell, *, institution, signed=True, username=None) -> User:
+    user = make_user(username, institution=institution)
+    Membership.objects.create(
+        user=user,
+        partnership=cell.partnership,
+        cell=cell,
+        institution=institution,
+        role=Membership.Role.MEMBRE,
+    )
+    if signed:
+        sign_charter(user, cell.partnership)
+    access.user_sync_groups(user=user)
+    return user
+
+
+def make_coordinator(partnership, *, institution, signed=True, username=None) -> User:
+    user = make_user(username, institution=institution)
+    Membership.objects.create(
+        user=user, partnership=partnership, institution=institution, role=Membership.Role.COORDONNATEUR
+    )
+    if signed:
+        sign_charter(user, partnership)
+    access.user_sync_groups(user=user)
+    return user
+
+
+def make_case(
+    cell,
+    *,
+    by=None,
+    first_name="Jean",
+    last_name=None,
+    birth_date=date(2010, 3, 14),
+    sex="M",
+    commune=None,
+    signaled_on=None,
+    motifs=(Motif.ABSENTEISME,),
+    profil=Profil.DECROCHEUR,
+    plan_measure=PlanMeasure.M2,
+    source_institution=None,
+):
+    commune = commune or cell.communes.first()
+    source = source_institution or (by.institution if by and by.institution else None)
+    if source is None:
+        from casework.models import Institution
+
+        source = Institution.objects.filter(kind=Institution.Kind.EDUCATION_NATIONALE).first()
+    return case_signal(
+        cell=cell,
+        identity=YouthIdentity(
+            first_name=first_name,
+            last_name=last_name or f"Testeur{next(_counter)}",
+            birth_date=birth_date,
+            sex=sex,
+            commune_id=commune.pk,
+        ),
+        source_institution=source,
+        motifs=list(motifs),
+        profil=profil,
+        plan_measure=plan_measure,
+        signaled_on=signaled_on or date.today(),
+        by=by,
+    )
