@@ -16,3 +16,9 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Static files are served by runserver/gunicorn+whitenoise after collectstatic;
 # tests never collect them.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+
+# Several test runs may share one Redis (worktrees, CI): keep their task queues
+# and cache keys apart so that one run's worker never eats another's tasks.
+_RUN_ID = f"test-{os.getpid()}"
+CELERY_TASK_DEFAULT_QUEUE = _RUN_ID
+CACHES["default"]["KEY_PREFIX"] = _RUN_ID  # noqa: F405
