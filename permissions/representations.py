@@ -1,0 +1,111 @@
+"""What each representation of a case shows: the one field policy.
+
+`visibility.representation_for` / `visible_cases` decide *which* representation
+a user gets; this module decides *what it contains*. Every screen, API
+serializer, export and print asks `policy_for(representation)` instead of
+testing the representation itself, so the three lists below are the only
+place where "a cell member sees the commune but not the journal" is written.
+
+Sections (stable names, used by templates as `{% if "journal" in policy %}`):
+
+- ``reference``, ``status``: always shown.
+- ``identity``: youth's first and last name, sex, birth date.
+- ``age``: age at signalement and today.
+- ``commune``, ``cell``: where the case is followed.
+- ``motifs``, ``profil``, ``plan_measure``: coded reasons and target profile.
+- ``source``: institution and person at the origin of the signalement.
+- ``dates``: signalement, first examination, closure dates.
+- ``closure``: coded closure reason.
+- ``orientations``: coded orientations decided by the cell.
+- ``measures``: rappels à l'ordre, CDDF referrals, designations, with status,
+  dates and coded outcomes (never their free-text fields).
+- ``overdue``: whether a step deadline has passed.
+- ``referent``: name (and institution) of the current référent.
+- ``bilan_outcomes``: coded outcome of each bilan (adhesion, situation,
+  new facts, recommendation, cell decision).
+- ``bilans``: the bilans themselves, with their dates.
+- ``journal``: the append-only journal (contacts, state changes).
+- ``free_text``: every free-text field (journal notes, bilan observations,
+  reasons typed by hand). Free text is the riskiest content (CNIL 2020
+  found subjective comments in such files): only `full` has it.
+- ``disclosures``: who the case was shared with, and why.
+"""
+
+from dataclasses import dataclass
+
+from permissions.visibility import Representation
+
+ALWAYS = frozenset({"reference", "status"})
+
+ALL_SECTIONS = ALWAYS | frozenset(
+    {
+        "identity",
+        "age",
+        "commune",
+        "cell",
+        "motifs",
+        "profil",
+        "plan_measure",
+        "source",
+        "dates",
+        "closure",
+        "orientations",
+        "measures",
+        "overdue",
+        "referent",
+        "bilan_outcomes",
+        "bilans",
+        "journal",
+        "free_text",
+        "disclosures",
+    }
+)
+
+SECTIONS = {
+    # Coordinators and the current référent: the whole file.
+    Representation.FULL: ALL_SECTIONS,
+    # Signed members of the case's cell (domain.md §4.3): what the cell needs
+    # to discuss the case, nothing of the référent's file.
+    Representation.CELL_SUMMARY: ALWAYS
+    | frozenset(
+        {
+            "identity",
+            "age",
+            "commune",
+            "cell",
+            "motifs",
+            "profil",
+            "orientations",
+            "overdue",
+            "referent",
+            "bilan_outcomes",
+        }
+    ),
+    # Parquet, PJJ, SPIP through an active disclosure (domain.md §4.6): the
+    # judicial view, without the social narrative.
+    Representation.SCOPED_SUMMARY: ALWAYS
+    | frozenset({"identity", "age", "dates", "closure", "orientations", "measures"}),
+}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The sections one representation shows. `"journal" in policy` reads well in templates."""
+
+    representation: Representation
+    sections: frozenset[str]
+
+    def __contains__(self, section: str) -> bool:
+        if section not in ALL_SECTIONS:
+            # A typo must not silently hide (or show) a section.
+            raise KeyError(f"Unknown case section: {section!r}")
+        return section in self.sections
+
+    def shows(self, section: str) -> bool:
+        return section in self
+
+
+def policy_for(representation: Representation | str) -> Policy:
+    """The policy of `representation`; raises ValueError for anything else (None included)."""
+    representation = Representation(representation)
+    return Policy(representation=representation, sections=SECTIONS[representation])
