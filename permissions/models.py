@@ -146,3 +146,63 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise NotImplementedError("Le journal des accès est en ajout seul.")
+
+
+class CharterEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise NotImplementedError("Le journal de la charte est en ajout seul.")
+
+    def delete(self):
+        raise NotImplementedError("Le journal de la charte est en ajout seul.")
+
+
+class CharterEvent(models.Model):
+    """Append-only log of charter events: adoptions, signatures, memberships (domain.md §4.10).
+
+    Feeds the annual report on how the charter was applied. Written only by
+    `permissions.charter` services, in the same transaction as the change.
+    """
+
+    class Kind(models.TextChoices):
+        ADOPTED = "adopted", "Nouvelle version adoptée"
+        SIGNED = "signed", "Charte signée"
+        MEMBERSHIP_STARTED = "membership_started", "Entrée dans le partenariat"
+        MEMBERSHIP_ENDED = "membership_ended", "Fin de participation"
+
+    partnership = models.ForeignKey(
+        "casework.Partnership", on_delete=models.PROTECT, related_name="charter_events"
+    )
+    kind = models.CharField("événement", max_length=20, choices=Kind.choices)
+    charter = models.ForeignKey(Charter, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The member concerned (signatory, member who joined or left); null for adoptions.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "casework.Institution", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    occurred_on = models.DateField("date")
+    summary = models.CharField("résumé", max_length=300)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = CharterEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "événement de la charte"
+        verbose_name_plural = "journal de la charte"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["partnership", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_on:%d/%m/%Y} – {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise NotImplementedError("Le journal de la charte est en ajout seul.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise NotImplementedError("Le journal de la charte est en ajout seul.")

@@ -1,0 +1,117 @@
+"""Access rules that views and API endpoints share: fetch-or-404, roles, charter gate.
+
+Rules, in plain language:
+
+- A case a user may not see does not exist for them: `get_case_for_user`
+  raises Http404, whatever the reason (other partnership, unsigned charter,
+  expired disclosure, wrong id).
+- A case they see but may not act on answers 403 (`get_coordinated_case_for_user`).
+- A *coordinator* of a partnership holds a current coordinator membership.
+  Managing the charter and the memberships needs only that (the first
+  charter has to be adopted by someone who cannot have signed it yet);
+  anything that touches case data also needs the current charter signed.
+- A member with a current membership whose charter is not signed in its
+  current version is *pending*: the UI sends them to the signing page and the
+  API answers 403 naming the charter.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404
+
+from casework.models import Case, Membership, Partnership
+from permissions.models import Charter, CharterSignature
+from permissions.services import has_signed_current_charter
+from permissions.visibility import visible_cases
+
+
+def get_case_for_user(user, pk) -> Case:
+    """The case `pk` annotated with the user's `representation`, or Http404."""
+    case = visible_cases(user).filter(pk=pk).select_related("youth", "cell", "partnership").first()
+    if case is None:
+        raise Http404("Situation introuvable.")
+    return case
+
+
+def coordinated_partnerships(user) -> QuerySet[Partnership]:
+    """Partnerships where `user` holds a current coordinator membership."""
+    return Partnership.objects.filter(
+        Exists(
+            Membership.objects.current().filter(
+                partnership=OuterRef("pk"), user=user, role=Membership.Role.COORDONNATEUR
+            )
+        )
+    )
+
+
+def is_coordinator(user, partnership: Partnership) -> bool:
+    return coordinated_partnerships(user).filter(pk=partnership.pk).exists()
+
+
+def is_signed_coordinator(user, partnership: Partnership) -> bool:
+    """Coordinator with the current charter signed: may act on the partnership's cases."""
+    return is_coordinator(user, partnership) and has_signed_current_charter(user, partnership)
+
+
+def get_coordinated_case_for_user(user, pk) -> Case:
+    """The case `pk` for a signed coordinator of its partnership.
+
+    Http404 when the user does not see the case at all; PermissionDenied (403)
+    when they see it (cell member, référent, disclosed institution) but do not
+    coordinate it.
+    """
+    case = get_case_for_user(user, pk)
+    if not is_signed_coordinator(user, case.partnership):
+        raise PermissionDenied("Réservé au coordonnateur du partenariat.")
+    return case
+
+
+@dataclass(frozen=True)
+class PendingCharter:
+    """A partnership whose current charter `user` must sign; `charter` is None if none was adopted."""
+
+    partnership: Partnership
+    charter: Charter | None
+
+    @property
+    def message(self) -> str:
+        if self.charter is None:
+            return (
+                f"Aucune charte de confidentialité n'a encore été adoptée pour le {self.partnership} : "
+                "l'accès aux données nominatives est impossible tant qu'elle n'est pas adoptée et signée."
+            )
+        return (
+            f"Vous devez signer la charte de confidentialité du {self.partnership} "
+            f"(version {self.charter.version}) pour accéder aux données nominatives."
+        )
+
+
+def pending_charters(user) -> list[PendingCharter]:
+    """Partnerships where `user` is a current member without the current charter signed.
+
+    Three queries whatever the number of memberships.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return []
+    partnerships = list(
+        Partnership.objects.filter(
+            Exists(Membership.objects.current().filter(partnership=OuterRef("pk"), user=user))
+        ).order_by("name")
+    )
+    if not partnerships:
+        return []
+    latest = {}
+    for charter in Charter.objects.filter(partnership__in=partnerships).order_by("partnership", "-version"):
+        latest.setdefault(charter.partnership_id, charter)
+    signed = set(
+        CharterSignature.objects.filter(user=user, charter__in=[c.pk for c in latest.values()]).values_list(
+            "charter_id", flat=True
+        )
+    )
+    return [
+        PendingCharter(partnership=p, charter=latest.get(p.pk))
+        for p in partnerships
+        if p.pk not in latest or latest[p.pk].pk not in signed
+    ]

@@ -1,0 +1,144 @@
+"""Disclosures: scoped summary for parquet/PJJ/SPIP, dated, revocable, journaled."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from casework.models import JournalEntry
+from casework.services.errors import ServiceError
+from permissions.disclosures import add_months, disclosure_create, disclosure_revoke
+from permissions.services import user_sync_groups
+from permissions.visibility import Representation, representation_for, visible_cases
+from tests.factories import make_case, make_coordinator, make_member, make_user, world
+
+
+@pytest.fixture
+def setting():
+    w = world()
+    coord = make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
+    magistrate = make_user(institution=w["institutions"]["parquet_arras"])
+    user_sync_groups(user=magistrate)
+    case = make_case(w["cells"]["Arras – centre"])
+    return w, coord, magistrate, case
+
+
+def share(w, coord, case, institution="parquet_arras", **kwargs):
+    return disclosure_create(
+        case=case, institution=w["institutions"][institution], reason="Protocole parquet", by=coord, **kwargs
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2026, 1, 15), 6, date(2026, 7, 15)),
+        (date(2026, 8, 31), 6, date(2027, 2, 28)),
+        (date(2026, 12, 1), 12, date(2027, 12, 1)),
+    ],
+)
+def test_add_months(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+def test_disclosure_gives_the_scoped_summary_for_six_months_by_default(setting):
+    w, coord, magistrate, case = setting
+    assert representation_for(magistrate, case) is None
+
+    disclosure = share(w, coord, case)
+
+    today = timezone.localdate()
+    assert disclosure.ends_on == add_months(today, 6)
+    assert representation_for(magistrate, case) == Representation.SCOPED_SUMMARY
+
+
+def test_disclosure_and_revocation_write_the_case_journal(setting):
+    w, coord, magistrate, case = setting
+    disclosure = share(w, coord, case)
+    disclosure_revoke(disclosure=disclosure, by=coord)
+
+    entries = JournalEntry.objects.filter(case=case, kind=JournalEntry.Kind.DISCLOSURE).order_by("id")
+    assert [e.data["action"] for e in entries] == ["create", "revoke"]
+    assert entries[0].note == "Protocole parquet"
+    assert representation_for(magistrate, case) is None
+
+
+def test_revoking_one_of_two_disclosures_keeps_the_other(setting):
+    w, coord, magistrate, case = setting
+    first = share(w, coord, case)
+    share(w, coord, case)
+    disclosure_revoke(disclosure=first, by=coord)
+    assert representation_for(magistrate, case) == Representation.SCOPED_SUMMARY
+    with pytest.raises(ServiceError, match="déjà été révoqué"):
+        disclosure_revoke(disclosure=first, by=coord)
+
+
+def test_expiry_ends_access_without_any_job(setting):
+    w, coord, magistrate, case = setting
+    long_ago = timezone.localdate() - timedelta(days=300)
+    share(w, coord, case, decided_on=long_ago, starts_on=long_ago, ends_on=long_ago + timedelta(days=30))
+    assert representation_for(magistrate, case) is None
+    assert list(visible_cases(magistrate)) == []
+
+
+def test_a_future_disclosure_opens_on_its_start_date(setting):
+    w, coord, magistrate, case = setting
+    share(w, coord, case, starts_on=timezone.localdate() + timedelta(days=3))
+    assert representation_for(magistrate, case) is None
+
+
+def test_only_the_disclosed_institution_sees_it(setting):
+    w, coord, magistrate, case = setting
+    pjj = make_user(institution=w["institutions"]["pjj"])
+    user_sync_groups(user=pjj)
+    share(w, coord, case, institution="pjj")
+    assert representation_for(pjj, case) == Representation.SCOPED_SUMMARY
+    assert representation_for(magistrate, case) is None
+
+
+@pytest.mark.parametrize(
+    ("institution", "kwargs", "message"),
+    [
+        ("police", {}, "parquet, la PJJ ou le SPIP"),
+        ("prefecture", {}, "parquet, la PJJ ou le SPIP"),
+        ("parquet_arras", {"ends_on_days": 400}, "au plus 12 mois"),
+        ("parquet_arras", {"ends_on_days": 0}, "postérieure à sa date de début"),
+        ("parquet_arras", {"starts_on_days": -1}, "ne peut pas être passée"),
+        ("parquet_arras", {"reason": "  "}, "motif"),
+    ],
+)
+def test_disclosure_validation(setting, institution, kwargs, message):
+    w, coord, _, case = setting
+    today = timezone.localdate()
+    with pytest.raises(ServiceError, match=message):
+        disclosure_create(
+            case=case,
+            institution=w["institutions"][institution],
+            reason=kwargs.get("reason", "Motif"),
+            by=coord,
+            starts_on=today + timedelta(days=kwargs.get("starts_on_days", 0)),
+            ends_on=today + timedelta(days=kwargs["ends_on_days"]) if "ends_on_days" in kwargs else None,
+        )
+
+
+def test_twelve_months_is_allowed(setting):
+    w, coord, _, case = setting
+    disclosure = share(w, coord, case, ends_on=add_months(timezone.localdate(), 12))
+    assert disclosure.ends_on == add_months(timezone.localdate(), 12)
+
+
+@pytest.mark.parametrize("who", ["member", "other_coordinator", "magistrate"])
+def test_only_a_signed_coordinator_of_the_case_shares(setting, who):
+    w, coord, magistrate, case = setting
+    by = {
+        "member": lambda: make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"]),
+        "other_coordinator": lambda: make_coordinator(
+            w["partnerships"]["lens"], institution=w["institutions"]["mairie_lens"]
+        ),
+        "magistrate": lambda: magistrate,
+    }[who]()
+    with pytest.raises(ServiceError, match="coordonnateur"):
+        share(w, by, case)
+    disclosure = share(w, coord, case)
+    with pytest.raises(ServiceError, match="coordonnateur"):
+        disclosure_revoke(disclosure=disclosure, by=by)
