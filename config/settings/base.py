@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -42,12 +43,17 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "casework",
     "permissions",
     "workflows",
     "notifications",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -58,11 +64,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Anonymous users must never reach viewflow or guardian (both misbehave
     # with AnonymousUser); every view needs a login unless marked otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Logged-in users without a verified second factor reach only the 2FA pages.
+    "permissions.twofactor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: turns a lockout into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,6 +107,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 AUTH_USER_MODEL = "casework.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any authentication of a locked-out user/IP before a password check.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -148,6 +162,46 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp 4). Scripts only from our origin, or
+# inline with the per-request nonce ({{ request.csp_nonce }}); viewflow's
+# Material frontend loads all its scripts from /static/ and uses no eval.
+# Styles allow 'unsafe-inline': its templates carry style="" attributes and
+# <style> blocks (a style cannot run code; scripts stay strict).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Two-factor authentication (TOTP, django-otp) for every account: with it on,
+# a logged-in user reaches nothing but the 2FA pages until a code is verified
+# in the session (permissions.twofactor). Off only in the demo (dev.py).
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Veille jeunes"
+
+# Lockout after repeated failed logins (django-axes): 5 failures on one
+# account, or from one client address, lock it for 30 minutes; a successful
+# login resets the counters (an office behind one NAT address is not locked
+# by a few typos). The client address is read behind TRUSTED_PROXY_COUNT
+# reverse proxies (permissions.lockout.client_ip).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "permissions.lockout.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
+AXES_LOCKOUT_TEMPLATE = "privacy/lockout.html"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -174,9 +228,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE: dict = {}
 
 REST_FRAMEWORK = {
+    # Both refuse a user without a second factor when REQUIRE_2FA is on.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "permissions.twofactor.SecondFactorTokenAuthentication",
+        "permissions.twofactor.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -7,6 +7,9 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/veille
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("CACHE_URL", "rediscache://127.0.0.1:6379/1")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Tests log in with client.force_login, which verifies no second factor; the
+# 2FA tests (tests/permissions/test_twofactor.py) turn it on explicitly.
+os.environ.setdefault("REQUIRE_2FA", "false")
 
 from config.settings.base import *  # noqa: E402,F403
 
