@@ -48,10 +48,14 @@ def has_signed_current_charter(user, partnership: Partnership) -> bool:
 def case_grant_structural(*, case: Case) -> None:
     """Grant the structural readers of `case`: its cell's signed members and its coordinators.
 
+    Coordinators also get `coordinate_case`, the object permission behind the
+    coordinator's workflow tasks (examen, measures, designation, examen du bilan).
+
     Call after creating a case or moving it to another cell.
     """
     for codename, group in (
         ("view_case_full", coordinators_group(case.partnership)),
+        ("coordinate_case", coordinators_group(case.partnership)),
         ("view_case_cell_summary", cell_members_group(case.cell)),
     ):
         # Drop grants to other cells' groups (a case moved between cells).

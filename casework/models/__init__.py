@@ -1,5 +1,6 @@
 from casework.models.bilan import Bilan
 from casework.models.case import Case, CaseMotif, ReferenceSequence
+from casework.models.deadline import PendingStep
 from casework.models.journal import JournalEntry
 from casework.models.measures import (
     CddfReferral,
@@ -28,6 +29,7 @@ __all__ = [
     "MeasureStatus",
     "Membership",
     "Partnership",
+    "PendingStep",
     "RappelALOrdre",
     "ReferenceSequence",
     "ReferentDesignation",

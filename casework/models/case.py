@@ -66,6 +66,9 @@ class Case(models.Model):
             ("view_case_full", "Voir le dossier complet"),
             ("view_case_cell_summary", "Voir la fiche de synthèse de la cellule"),
             ("view_case_scoped_summary", "Voir la synthèse restreinte"),
+            # Workflow verbs: who may pick up the coordinator's tasks of the
+            # parcours (examen, mesures, désignation, examen du bilan).
+            ("coordinate_case", "Coordonner la situation (examen, mesures, bilans)"),
         ]
         indexes = [
             models.Index(fields=["cell", "status"]),

@@ -44,6 +44,15 @@ class ClosureReason(models.TextChoices):
     AGE_LIMITE = "25_ans", "25 ans atteints"
 
 
+class ClassementReason(models.TextChoices):
+    """Why the cell files a signalement without a measure (Décision de classement)."""
+
+    DROIT_COMMUN = "droit_commun", "Orientation vers le droit commun"
+    HORS_CHAMP = "hors_champ", "Hors du champ du dispositif"
+    DEJA_SUIVI = "deja_suivi", "Déjà suivi par ailleurs"
+    SANS_SUITE = "sans_suite", "Situation apaisée, sans suite"
+
+
 class ContactType(models.TextChoices):
     ENTRETIEN_JEUNE = "entretien_jeune", "Entretien avec le jeune"
     ENTRETIEN_FAMILLE = "entretien_famille", "Entretien avec la famille"

@@ -33,6 +33,7 @@ class JournalEntry(models.Model):
         STATUS = "status", "Changement de statut"
         INFORMATION = "information", "Information de la personne"
         DISCLOSURE = "disclosure", "Partage d'information"
+        OVERDUE = "overdue", "Échéance dépassée"
         OTHER = "other", "Autre événement"
         # Référent contacts.
         CONTACT = "contact", "Contact / action"

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from casework.models.codes import Orientation
+from casework.models.codes import ClassementReason, Orientation
 
 
 class Decision(models.Model):
@@ -16,6 +16,9 @@ class Decision(models.Model):
     case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="decisions")
     kind = models.CharField("décision", max_length=20, choices=Kind.choices)
     orientations = models.JSONField("orientations", default=list, blank=True)
+    classement_reason = models.CharField(
+        "motif du classement", max_length=20, choices=ClassementReason.choices, blank=True
+    )
     pilot_institution = models.ForeignKey(
         "casework.Institution",
         on_delete=models.PROTECT,

@@ -1,0 +1,225 @@
+"""Référent de parcours and PJJ/SPIP référent for récidive prevention.
+
+designate → accept → contacts (journal) → bilan de parcours. The référent
+reads the full file from designation until the designation ends
+(permissions.services.case_grant_referent / case_revoke_referent).
+"""
+
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import QuerySet
+
+from casework.models import Bilan, Case, Institution, MeasureStatus, ReferentDesignation
+from casework.services.deadlines import deadline_days
+from casework.services.errors import ServiceError, TransitionNotAllowed
+from casework.services.journal import journal_log
+from casework.services.transitions import require_status
+from permissions import services as access
+from permissions.models import CharterSignature
+
+NOT_ELIGIBLE_INSTITUTION = (
+    "{user} ne peut pas être désigné : son institution n'est pas habilitée pour {kind}."
+)
+NOT_SIGNED = "{user} ne peut pas être désigné : il n'a pas signé la charte en vigueur du partenariat."
+INACTIVE_USER = "{user} ne peut pas être désigné : son compte est désactivé."
+ALREADY_DESIGNATED = "Un référent est déjà désigné pour cette mesure."
+NOT_DESIGNATED = "Aucun référent n'est désigné pour cette mesure."
+NOT_THE_REFERENT = "Seul le référent désigné peut faire cela."
+ALREADY_ACCEPTED = "Cette désignation est déjà acceptée."
+NOT_ACCEPTED = "Le référent n'a pas encore accepté la désignation."
+DESIGNATION_ENDED = "Cette désignation est terminée."
+PERIOD_INVERTED = "La fin de période précède son début."
+NO_CURRENT_DESIGNATION = "Vous n'êtes référent d'aucun suivi en cours pour cette situation."
+
+
+def eligible_kinds(kind: str) -> frozenset[str]:
+    """Institution kinds whose agents may hold a designation of `kind`."""
+    if kind == ReferentDesignation.Kind.RECIDIVE:
+        return Institution.RECIDIVE_KINDS
+    return Institution.REFERENT_KINDS
+
+
+def referent_candidates(*, case: Case, kind: str) -> QuerySet:
+    """Users who may be designated: active agents of an eligible institution
+    who signed the current charter of the case's partnership."""
+    charter = access.current_charter(case.partnership)
+    if charter is None:
+        return get_user_model().objects.none()
+    signed = CharterSignature.objects.filter(charter=charter).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, institution__kind__in=eligible_kinds(kind), pk__in=signed)
+        .select_related("institution")
+        .order_by("last_name", "first_name")
+    )
+
+
+def _require_live(designation: ReferentDesignation) -> None:
+    require_status(designation.case, Case.Status.ORIENTE)
+    if designation.ended_on is not None or designation.status != MeasureStatus.EN_COURS:
+        raise TransitionNotAllowed(DESIGNATION_ENDED)
+
+
+@transaction.atomic
+def referent_designate(*, designation: ReferentDesignation, referent, by, on: date) -> ReferentDesignation:
+    """Name the référent. Checks: active account, eligible institution (PJJ/SPIP
+    for récidive), current charter signed. Grants the full file."""
+    _require_live(designation)
+    if designation.referent_id is not None:
+        raise TransitionNotAllowed(ALREADY_DESIGNATED)
+    if not referent.is_active:
+        raise ServiceError(INACTIVE_USER.format(user=referent))
+    if referent.institution is None or referent.institution.kind not in eligible_kinds(designation.kind):
+        raise ServiceError(
+            NOT_ELIGIBLE_INSTITUTION.format(user=referent, kind=designation.get_kind_display().lower())
+        )
+    if not access.has_signed_current_charter(referent, designation.case.partnership):
+        raise ServiceError(NOT_SIGNED.format(user=referent))
+    designation.referent = referent
+    designation.institution = referent.institution
+    designation.designated_on = on
+    designation.save(update_fields=["referent", "institution", "designated_on"])
+    access.case_grant_referent(case=designation.case, user=referent)
+    journal_log(
+        case=designation.case,
+        actor=by,
+        kind="designation",
+        summary=f"{designation.get_kind_display()} : {referent} ({referent.institution}) désigné",
+        occurred_on=on,
+        data={"designation": designation.pk, "referent": referent.pk},
+    )
+    return designation
+
+
+@transaction.atomic
+def referent_accept(*, designation: ReferentDesignation, by, on: date) -> ReferentDesignation:
+    """The designated référent accepts; the first bilan falls due after the bilan interval."""
+    _require_live(designation)
+    if designation.referent_id is None:
+        raise TransitionNotAllowed(NOT_DESIGNATED)
+    if designation.referent_id != by.pk:
+        raise ServiceError(NOT_THE_REFERENT)
+    if designation.accepted_on is not None:
+        raise TransitionNotAllowed(ALREADY_ACCEPTED)
+    designation.accepted_on = on
+    designation.next_bilan_due_on = on + timedelta(
+        days=deadline_days(designation.case.partnership, "bilan_interval")
+    )
+    designation.save(update_fields=["accepted_on", "next_bilan_due_on"])
+    journal_log(
+        case=designation.case,
+        actor=by,
+        kind="acceptance",
+        summary=f"{designation.get_kind_display()} : désignation acceptée par {by}",
+        occurred_on=on,
+        data={"designation": designation.pk},
+    )
+    return designation
+
+
+def current_designations(case: Case) -> QuerySet:
+    """Accepted, not ended designations of the case."""
+    return case.designations.filter(
+        referent__isnull=False, accepted_on__isnull=False, ended_on__isnull=True
+    ).select_related("referent", "institution")
+
+
+def designation_of(case: Case, kind: str) -> ReferentDesignation | None:
+    """The live designation of `kind` (the latest one opened and not ended)."""
+    return (
+        case.designations.filter(kind=kind, ended_on__isnull=True, status=MeasureStatus.EN_COURS)
+        .order_by("-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def contact_record(
+    *,
+    case: Case,
+    by,
+    occurred_on: date,
+    contact_type: str,
+    domain: str,
+    adhesion: str,
+    note: str = "",
+) -> None:
+    """A contact or action of the référent, as a coded journal entry.
+
+    Health is recorded only as the domain "orientation santé effectuée"; the
+    optional note must hold neither health details nor opinions (the form
+    says so). Only a current référent of the case may record.
+    """
+    require_status(case, Case.Status.ORIENTE, Case.Status.BILAN)
+    designation = current_designations(case).filter(referent=by).order_by("-id").first()
+    if designation is None:
+        raise ServiceError(NO_CURRENT_DESIGNATION)
+    entry = journal_log(
+        case=case,
+        actor=by,
+        kind="contact",
+        summary="Contact / action du référent",
+        occurred_on=occurred_on,
+        contact_type=contact_type,
+        domain=domain,
+        adhesion=adhesion,
+        note=note.strip(),
+    )
+    entry.full_clean()  # the coded lists must hold known codes
+    updates = ["last_activity_on"]
+    if designation.first_contact_on is None or occurred_on < designation.first_contact_on:
+        designation.first_contact_on = occurred_on
+        updates.append("first_contact_on")
+    if designation.last_activity_on is None or occurred_on > designation.last_activity_on:
+        designation.last_activity_on = occurred_on
+    designation.save(update_fields=updates)
+
+
+@transaction.atomic
+def bilan_submit(
+    *,
+    designation: ReferentDesignation,
+    by,
+    period_start: date,
+    period_end: date,
+    adhesion: str,
+    situation: str,
+    new_facts: bool,
+    recommendation: str,
+    presented_on: date,
+    text: str = "",
+) -> Bilan:
+    """The référent hands in the bilan de parcours for the cell."""
+    _require_live(designation)
+    if designation.accepted_on is None:
+        raise TransitionNotAllowed(NOT_ACCEPTED)
+    if designation.referent_id != by.pk:
+        raise ServiceError(NOT_THE_REFERENT)
+    if period_end < period_start:
+        raise ServiceError(PERIOD_INVERTED)
+    bilan = Bilan(
+        case=designation.case,
+        designation=designation,
+        author=by,
+        period_start=period_start,
+        period_end=period_end,
+        adhesion=adhesion,
+        situation=situation,
+        new_facts=new_facts,
+        recommendation=recommendation,
+        presented_on=presented_on,
+        text=text.strip(),
+    )
+    bilan.full_clean()
+    bilan.save()
+    journal_log(
+        case=designation.case,
+        actor=by,
+        kind="bilan",
+        summary=f"Bilan de parcours remis (préconisation : {bilan.get_recommendation_display().lower()})",
+        occurred_on=presented_on,
+        data={"bilan": bilan.pk, "designation": designation.pk, "recommendation": recommendation},
+    )
+    return bilan

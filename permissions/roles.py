@@ -1,0 +1,71 @@
+"""Who may do what in the parcours, in plain language.
+
+- Signal a youth (start the parcours): a current member of a cell who signed
+  the partnership's current charter, in that cell; a coordinator (charter
+  signed) in any cell of the partnership.
+- Coordinator tasks (examen, measures, designation, examen du bilan): users
+  holding the `casework.coordinate_case` object permission on the case, granted
+  to the partnership's signed coordinators by `case_grant_structural`.
+- Référent tasks: the designated référent only (tasks assigned to them).
+- Use the workflow screens at all: anyone with at least one of the above or a
+  visible case; every screen still filters through `visible_cases`.
+
+Global (model-level) permissions are never honoured (accept_global_perms=False).
+"""
+
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
+from django.utils import timezone
+from guardian.shortcuts import get_objects_for_user
+
+from casework.models import Case, Cell, Membership
+from permissions.services import has_signed_current_charter
+from permissions.visibility import visible_cases
+
+COORDINATE = "casework.coordinate_case"
+
+
+def signal_cells(user) -> QuerySet[Cell]:
+    """Cells in which `user` may record a signalement."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Cell.objects.none()
+    cell_ids: set[int] = set()
+    for membership in (
+        Membership.objects.current(timezone.localdate()).filter(user=user).select_related("partnership")
+    ):
+        if not has_signed_current_charter(user, membership.partnership):
+            continue
+        if membership.role == Membership.Role.MEMBRE and membership.cell_id:
+            cell_ids.add(membership.cell_id)
+        elif membership.role in (Membership.Role.COORDONNATEUR, Membership.Role.MAIRE_PRESIDENT):
+            cell_ids.update(membership.partnership.cells.filter(is_active=True).values_list("pk", flat=True))
+    return Cell.objects.filter(pk__in=cell_ids, is_active=True).select_related("partnership")
+
+
+def can_signal(user) -> bool:
+    return signal_cells(user).exists()
+
+
+def cases_with_perm(user, perm: str) -> QuerySet[Case]:
+    """Cases on which `user` holds the object permission `perm` (user or group grant)."""
+    if not getattr(user, "is_authenticated", False):
+        return Case.objects.none()
+    return get_objects_for_user(
+        user, perm, klass=Case, accept_global_perms=False, with_superuser=False
+    ).filter(pk__in=visible_cases(user).values("pk"))
+
+
+def case_pks_with_perm_as_text(user, perm: str):
+    """Same as `cases_with_perm`, as text pks (viewflow stores task object pks as text)."""
+    return cases_with_perm(user, perm).annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+
+
+def can_coordinate(user, case: Case) -> bool:
+    return cases_with_perm(user, COORDINATE).filter(pk=case.pk).exists()
+
+
+def can_use_workflow(user) -> bool:
+    """Open the parcours screens: signalement rights or at least one visible case."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return can_signal(user) or visible_cases(user).exists()

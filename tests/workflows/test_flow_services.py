@@ -1,0 +1,189 @@
+"""CaseFlow driven end to end through workflows.services (no HTTP)."""
+
+from datetime import date, timedelta
+
+import pytest
+from viewflow.workflow.status import PROCESS
+
+from casework.models import Case, PendingStep
+from casework.services.errors import ServiceError
+from tests.workflows.helpers import active_tasks, journal_kinds, the_task
+from workflows.services import task_complete
+
+TODAY = date.today()
+
+
+def examen(case, coord, *orientations, **extra):
+    data = {"kind": "orientation", "orientations": list(orientations), "decided_on": TODAY, **extra}
+    task_complete(task=the_task(case, "examen"), user=coord, data=data)
+
+
+def designate(case, coord, user, node="designate"):
+    task_complete(task=the_task(case, node), user=coord, data={"referent": user, "designated_on": TODAY})
+
+
+def accept(case, user, node="accept"):
+    task_complete(task=the_task(case, node), user=user, data={"accepted_on": TODAY})
+
+
+BILAN = {
+    "period_start": TODAY - timedelta(days=30),
+    "period_end": TODAY,
+    "adhesion": "bonne",
+    "situation": "scolarise",
+    "new_facts": False,
+    "recommendation": "clore",
+    "presented_on": TODAY,
+    "text": "",
+}
+
+
+def examen_bilan(case, coord, outcome, **extra):
+    data = {"outcome": outcome, "examined_on": TODAY, "closure_reason": "", "next_due_on": None, **extra}
+    task_complete(task=the_task(case, "examen_bilan"), user=coord, data=data)
+
+
+def test_signalement_starts_the_parcours_with_an_examen_task_for_coordinators(signal, coord):
+    case = signal(signaled_on=TODAY - timedelta(days=3))
+    tasks = active_tasks(case)
+    assert list(tasks) == ["examen"]
+    task = tasks["examen"]
+    assert task.owner is None and task.owner_permission == "casework.coordinate_case"
+    assert task.data["due_on"] == (TODAY - timedelta(days=3) + timedelta(days=30)).isoformat()
+    assert case.pending_steps.get().step == PendingStep.Step.EXAMEN
+    assert journal_kinds(case) == ["signalement"]
+
+
+def test_classement_closes_the_case_and_ends_the_flow(signal, coord):
+    case = signal()
+    task_complete(
+        task=the_task(case, "examen"),
+        user=coord,
+        data={"kind": "classement", "classement_reason": "droit_commun", "decided_on": TODAY},
+    )
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOS and case.closure_reason == "classement"
+    assert case.processes.get().status == PROCESS.DONE
+    assert active_tasks(case) == {}
+    assert journal_kinds(case) == ["signalement", "decision"]
+    assert not case.pending_steps.open().exists()
+
+
+def test_referent_branch_end_to_end(signal, coord, referent, member):
+    case = signal()
+    examen(case, coord, "referent")
+    assert list(active_tasks(case)) == ["designate"]
+    designate(case, coord, referent)
+    accept_task = the_task(case, "accept")
+    assert accept_task.owner == referent  # assigned at once to the designated référent
+    accept(case, referent)
+    followup = the_task(case, "followup")
+    assert followup.owner == referent
+    assert followup.data["due_on"] == (TODAY + timedelta(days=183)).isoformat()
+    task_complete(task=followup, user=referent, data=BILAN)
+    case.refresh_from_db()
+    assert case.status == Case.Status.BILAN
+    examen_bilan(case, coord, "clore", closure_reason="objectifs_atteints")
+    case.refresh_from_db()
+    assert case.status == Case.Status.CLOS and case.closure_reason == "objectifs_atteints"
+    assert case.processes.get().status == PROCESS.DONE
+    assert journal_kinds(case) == [
+        "signalement",
+        "decision",
+        "designation",
+        "acceptance",
+        "bilan",
+        "status",
+        "closure",
+    ]
+    # The référent lost the full file at closure.
+    assert not referent.has_perm("casework.view_case_full", case)
+
+
+def test_parallel_branches_join_before_the_examen_du_bilan(signal, coord, pjj):
+    case = signal(birth_date=date(2008, 1, 1))
+    examen(case, coord, "rappel_ordre", "cddf", "recidive")
+    assert set(active_tasks(case)) == {"rappel", "cddf", "designate_recidive"}
+    task_complete(
+        task=the_task(case, "rappel"),
+        user=coord,
+        data={"outcome": "realise", "held_on": TODAY, "elu": "Adjointe au maire", "parents_present": True},
+    )
+    task_complete(
+        task=the_task(case, "cddf"),
+        user=coord,
+        data={"saisine_on": TODAY, "hearing_on": TODAY, "accompagnement": "accepte"},
+    )
+    assert set(active_tasks(case)) == {"designate_recidive"}
+    designate(case, coord, pjj, node="designate_recidive")
+    accept(case, pjj, node="accept_recidive")
+    task_complete(task=the_task(case, "followup_recidive"), user=pjj, data=BILAN)
+    assert list(active_tasks(case)) == ["examen_bilan"]
+
+
+def test_prolonger_returns_to_follow_up_with_the_new_due_date(signal, coord, referent):
+    case = signal()
+    examen(case, coord, "referent")
+    designate(case, coord, referent)
+    accept(case, referent)
+    task_complete(task=the_task(case, "followup"), user=referent, data=BILAN)
+    new_due = TODAY + timedelta(days=90)
+    examen_bilan(case, coord, "prolonger", next_due_on=new_due)
+    case.refresh_from_db()
+    assert case.status == Case.Status.ORIENTE
+    followup = the_task(case, "followup")
+    assert followup.owner == referent and followup.data["due_on"] == new_due.isoformat()
+    task_complete(task=followup, user=referent, data=BILAN)
+    assert list(active_tasks(case)) == ["examen_bilan"]
+
+
+def test_reorienter_returns_to_examen_and_ends_the_referent_access(signal, coord, referent):
+    case = signal()
+    examen(case, coord, "referent")
+    designate(case, coord, referent)
+    accept(case, referent)
+    task_complete(task=the_task(case, "followup"), user=referent, data=BILAN)
+    examen_bilan(case, coord, "reorienter")
+    case.refresh_from_db()
+    assert case.status == Case.Status.SIGNALE
+    assert list(active_tasks(case)) == ["examen"]
+    assert not referent.has_perm("casework.view_case_full", case)
+    examen(case, coord, "rappel_ordre")
+    assert list(active_tasks(case)) == ["rappel"]
+
+
+def test_prolonger_without_a_referent_is_refused(signal, coord):
+    case = signal(birth_date=date(2004, 1, 1))
+    examen(case, coord, "rappel_ordre")
+    task_complete(task=the_task(case, "rappel"), user=coord, data={"outcome": "abandonne"})
+    with pytest.raises(ServiceError, match="ne peut pas être prolongée"):
+        examen_bilan(case, coord, "prolonger", next_due_on=TODAY + timedelta(days=30))
+    assert list(active_tasks(case)) == ["examen_bilan"]
+    assert the_task(case, "examen_bilan").owner is None  # the refused attempt left nothing behind
+
+
+def test_only_coordinators_of_the_partnership_may_take_the_examen(signal, member, outsider):
+    case = signal()
+    for user in (member, outsider):
+        with pytest.raises(ServiceError, match="pas habilité"):
+            examen(case, user, "referent")
+    assert list(active_tasks(case)) == ["examen"]
+
+
+def test_a_user_not_designated_cannot_accept(signal, coord, referent, pjj):
+    case = signal()
+    examen(case, coord, "referent")
+    designate(case, coord, referent)
+    with pytest.raises(ServiceError, match="pas habilité"):
+        accept(case, pjj)
+
+
+def test_a_completed_task_cannot_be_completed_again(signal, coord):
+    case = signal()
+    task = the_task(case, "examen")
+    examen(case, coord, "cddf")
+    with pytest.raises(ServiceError, match="déjà été traitée"):
+        task_complete(
+            task=task, user=coord, data={"kind": "orientation", "orientations": ["cddf"], "decided_on": TODAY}
+        )
+    assert case.decisions.count() == 1

@@ -1,0 +1,200 @@
+"""One form per task of the parcours. French labels and messages; the
+services re-check every rule (forms only make errors friendlier)."""
+
+from django import forms
+from django.utils import timezone
+
+from casework.models import (
+    Bilan,
+    CddfReferral,
+    Commune,
+    Decision,
+    Institution,
+    RappelALOrdre,
+)
+from casework.models.codes import (
+    Adhesion,
+    ClassementReason,
+    ClosureReason,
+    ContactType,
+    Domain,
+    Motif,
+    Orientation,
+    PlanMeasure,
+    Profil,
+    Situation,
+)
+from casework.models.youth import Youth
+
+NOTE_WARNING = (
+    "Ne notez ni information de santé ou diagnostic, ni opinion ou appréciation personnelle : "
+    "seulement des faits utiles au suivi. Le jeune et sa famille peuvent demander à lire ce dossier."
+)
+YES_NO_UNKNOWN = [("", "Non renseigné"), ("true", "Oui"), ("false", "Non")]
+
+
+def _date(label, **kwargs):
+    return forms.DateField(label=label, widget=forms.DateInput(attrs={"type": "date"}), **kwargs)
+
+
+def _yes_no(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO_UNKNOWN,
+        coerce=lambda v: v == "true",
+        empty_value=None,
+        required=False,
+    )
+
+
+def _closure_choices():
+    return [("", "—")] + [(c.value, c.label) for c in ClosureReason if c != ClosureReason.CLASSEMENT]
+
+
+class SignalementForm(forms.Form):
+    cell = forms.ModelChoiceField(label="Cellule de veille", queryset=None)
+    last_name = forms.CharField(label="Nom", max_length=100)
+    first_name = forms.CharField(label="Prénom", max_length=100)
+    birth_date = _date("Date de naissance")
+    sex = forms.ChoiceField(label="Sexe", choices=Youth.Sex.choices)
+    commune = forms.ModelChoiceField(label="Commune de résidence", queryset=None)
+    source_institution = forms.ModelChoiceField(
+        label="Institution à l'origine du signalement", queryset=Institution.objects.all()
+    )
+    motifs = forms.MultipleChoiceField(
+        label="Motifs de repérage", choices=Motif.choices, widget=forms.CheckboxSelectMultiple
+    )
+    profil = forms.ChoiceField(label="Profil", choices=Profil.choices)
+    plan_measure = forms.ChoiceField(label="Mesure du plan", choices=PlanMeasure.choices)
+    signaled_on = _date("Date du signalement", initial=timezone.localdate)
+    confirm_duplicate = forms.BooleanField(
+        label="Je confirme qu'il s'agit d'une nouvelle situation malgré le dossier ouvert signalé ci-dessus",
+        required=False,
+    )
+
+    def __init__(self, *args, cells, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = cells
+        self.fields["commune"].queryset = Commune.objects.filter(cells__in=cells).distinct()
+        if cells.count() == 1:
+            self.fields["cell"].initial = cells.first()
+
+
+class ExamenForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Décision de la cellule", choices=Decision.Kind.choices, widget=forms.RadioSelect
+    )
+    orientations = forms.MultipleChoiceField(
+        label="Orientations (une ou plusieurs)",
+        choices=Orientation.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    classement_reason = forms.ChoiceField(
+        label="Motif du classement", choices=[("", "—"), *ClassementReason.choices], required=False
+    )
+    pilot_institution = forms.ModelChoiceField(
+        label="Institution pilote", queryset=Institution.objects.all(), required=False
+    )
+    decided_on = _date("Date de la décision", initial=timezone.localdate)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Decision.Kind.CLASSEMENT:
+            if data.get("orientations"):
+                self.add_error("orientations", "Un classement ne comporte pas d'orientation.")
+            if not data.get("classement_reason"):
+                self.add_error("classement_reason", "Indiquez le motif du classement.")
+        elif data.get("kind") == Decision.Kind.ORIENTATION and not data.get("orientations"):
+            self.add_error("orientations", "Choisissez au moins une orientation.")
+        return data
+
+
+class RappelForm(forms.Form):
+    covered_by_protocol = forms.BooleanField(
+        label="Faits couverts par le protocole parquet–commune et ne constituant pas une infraction",
+        required=False,
+    )
+    planned_on = _date("Date prévue de la convocation", required=False)
+    held_on = _date("Date à laquelle le rappel a été prononcé", required=False)
+    elu = forms.CharField(label="Élu qui l'a prononcé", max_length=150, required=False)
+    parents_present = _yes_no("Parents ou représentant légal présents (obligatoire pour un mineur)")
+    parents_absence_reason = forms.CharField(
+        label="Motif de l'absence des parents (impossibilité)", max_length=200, required=False
+    )
+    outcome = forms.ChoiceField(
+        label="Issue", choices=RappelALOrdre.Outcome.choices, widget=forms.RadioSelect
+    )
+
+
+class CddfForm(forms.Form):
+    saisine_on = _date("Date de saisine du CDDF")
+    hearing_on = _date("Date d'audition de la famille", required=False)
+    recommendations = _yes_no("Recommandations faites à la famille")
+    accompagnement = forms.ChoiceField(
+        label="Accompagnement parental", choices=CddfReferral.Accompagnement.choices
+    )
+    attestation_on = _date("Attestation remise le", required=False)
+    aesf_proposed = forms.BooleanField(
+        label="Saisine du président du conseil départemental proposée (AESF)", required=False
+    )
+
+
+class DesignateForm(forms.Form):
+    referent = forms.ModelChoiceField(label="Référent", queryset=None)
+    designated_on = _date("Date de la désignation", initial=timezone.localdate)
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = candidates
+        self.fields["referent"].label_from_instance = lambda u: f"{u.get_full_name()} – {u.institution}"
+
+
+class AcceptForm(forms.Form):
+    accepted_on = _date("J'accepte d'être référent de ce jeune à compter du", initial=timezone.localdate)
+
+
+class BilanForm(forms.Form):
+    period_start = _date("Début de la période")
+    period_end = _date("Fin de la période", initial=timezone.localdate)
+    adhesion = forms.ChoiceField(label="Adhésion du jeune", choices=Adhesion.choices)
+    situation = forms.ChoiceField(label="Situation actuelle", choices=Situation.choices)
+    new_facts = forms.BooleanField(label="Faits nouveaux pendant la période", required=False)
+    recommendation = forms.ChoiceField(label="Préconisation", choices=Bilan.Recommendation.choices)
+    presented_on = _date("Bilan remis le", initial=timezone.localdate)
+    text = forms.CharField(
+        label="Observations (facultatif)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=NOTE_WARNING,
+    )
+
+
+class ExamenBilanForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Décision de la cellule", choices=Bilan.CellDecision.choices, widget=forms.RadioSelect
+    )
+    closure_reason = forms.ChoiceField(label="Motif de clôture", choices=_closure_choices, required=False)
+    next_due_on = _date("Prochain bilan attendu le (prolongation)", required=False)
+    examined_on = _date("Date de l'examen", initial=timezone.localdate)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Bilan.CellDecision.CLORE and not data.get("closure_reason"):
+            self.add_error("closure_reason", "Indiquez le motif de clôture.")
+        if data.get("outcome") == Bilan.CellDecision.PROLONGER and not data.get("next_due_on"):
+            self.add_error("next_due_on", "Indiquez la nouvelle échéance du bilan.")
+        return data
+
+
+class ContactForm(forms.Form):
+    occurred_on = _date("Date", initial=timezone.localdate)
+    contact_type = forms.ChoiceField(label="Type de contact ou d'action", choices=ContactType.choices)
+    domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
+    adhesion = forms.ChoiceField(label="Adhésion du jeune", choices=Adhesion.choices)
+    note = forms.CharField(
+        label="Note (facultative)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=NOTE_WARNING,
+    )

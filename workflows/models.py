@@ -1,0 +1,66 @@
+"""The parcours process: a viewflow Process with a real FK to the case, and a
+proxy Task whose queue is scoped per case (engineering-notes §3)."""
+
+from django.db import models
+from django.db.models import Q
+from viewflow.workflow.managers import TaskQuerySet
+from viewflow.workflow.models import Process, Task
+
+from permissions import roles
+from permissions.visibility import visible_cases
+
+# Object permissions that gate workflow tasks, checked per case.
+OBJECT_SCOPED_TASK_PERMS = (roles.COORDINATE,)
+
+
+class CaseProcess(Process):
+    """One run of the parcours for one case. Case data stays in casework models."""
+
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="processes")
+
+    class Meta:
+        verbose_name = "parcours"
+        verbose_name_plural = "parcours"
+
+    def __str__(self) -> str:
+        return f"Parcours {self.case}" if self.case_id else "Parcours"
+
+
+class ScopedTaskQuerySet(TaskQuerySet):
+    """Tasks restricted to cases the user may see, with one SQL subquery per
+    object permission (viewflow's stock queue reads guardian's generic tables
+    only and loads every permission row in Python)."""
+
+    def visible_to(self, user):
+        return self.filter(process__caseprocess__case__in=visible_cases(user).values("pk"))
+
+    def user_queue(self, user, flow_class=None):
+        queryset = self.filter(flow_task_type="HUMAN")
+        if flow_class is not None:
+            queryset = queryset.filter(process__flow_class=flow_class)
+        if not getattr(user, "is_authenticated", False):
+            return queryset.none()
+        allowed = Q(owner=user)
+        for perm in OBJECT_SCOPED_TASK_PERMS:
+            allowed |= Q(
+                owner_permission=perm,
+                owner_permission_obj_pk__in=roles.case_pks_with_perm_as_text(user, perm),
+            )
+        # Tasks with neither owner nor permission would be open to everyone:
+        # none exist in CaseFlow, and they are excluded here all the same.
+        return queryset.filter(allowed).visible_to(user)
+
+    def inbox(self, flow_classes, user):
+        return super().inbox(flow_classes, user).visible_to(user)
+
+    def archive(self, flow_classes, user):
+        return super().archive(flow_classes, user).visible_to(user)
+
+
+class CaseTask(Task):
+    objects = ScopedTaskQuerySet.as_manager()
+
+    class Meta:
+        proxy = True
+        verbose_name = "tâche"
+        verbose_name_plural = "tâches"

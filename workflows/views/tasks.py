@@ -1,0 +1,132 @@
+"""Task screens of CaseFlow: the signalement (start) and one form per task."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.generic import FormView
+
+from casework.services.cases import YouthIdentity, case_signal, check_age, find_open_duplicates
+from casework.services.errors import ServiceError
+from casework.services.referents import referent_candidates
+from permissions import roles
+from permissions.visibility import visible_cases
+from workflows import forms
+from workflows.services import complete_started
+
+DUPLICATE_VISIBLE = (
+    "Ce jeune a déjà un dossier ouvert dans ce partenariat : <a href='{}'>{}</a>. "
+    "Cochez la case de confirmation pour enregistrer quand même un nouveau signalement."
+)
+DUPLICATE_HIDDEN = (
+    "Ce jeune a déjà un dossier ouvert dans ce partenariat (référence {}), que vous ne pouvez pas "
+    "consulter : voyez-le avec le coordonnateur. Cochez la case de confirmation pour enregistrer "
+    "quand même un nouveau signalement."
+)
+
+
+def case_url(case) -> str:
+    return reverse("situations:detail", args=[case.pk])
+
+
+class SignalementView(FormView):
+    """Start of the parcours: a signed member (or coordinator) signals a youth.
+
+    Refused input keeps everything typed (the bound form is re-rendered).
+    """
+
+    form_class = forms.SignalementForm
+    template_name = "workflows/signalement.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "cells": roles.signal_cells(self.request.user)}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            check_age(data["birth_date"], data["signaled_on"])
+        except ServiceError as exc:
+            form.add_error("birth_date", str(exc))
+            return self.form_invalid(form)
+        duplicates = find_open_duplicates(
+            partnership=data["cell"].partnership,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            birth_date=data["birth_date"],
+        )
+        duplicate = duplicates.order_by("-signaled_on").first()
+        if duplicate is not None and not data["confirm_duplicate"]:
+            if visible_cases(self.request.user, duplicates.filter(pk=duplicate.pk)).exists():
+                message = format_html(DUPLICATE_VISIBLE, case_url(duplicate), duplicate.reference)
+            else:
+                message = DUPLICATE_HIDDEN.format(duplicate.reference)
+            form.add_error("confirm_duplicate", message)
+            return self.form_invalid(form)
+        activation = self.request.activation
+        try:
+            with transaction.atomic():
+                case = case_signal(
+                    cell=data["cell"],
+                    identity=YouthIdentity(
+                        first_name=data["first_name"],
+                        last_name=data["last_name"],
+                        birth_date=data["birth_date"],
+                        sex=data["sex"],
+                        commune_id=data["commune"].pk,
+                    ),
+                    source_institution=data["source_institution"],
+                    motifs=data["motifs"],
+                    profil=data["profil"],
+                    plan_measure=data["plan_measure"],
+                    signaled_on=data["signaled_on"],
+                    by=self.request.user,
+                )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        activation.process.case = case
+        activation.execute()
+        messages.success(self.request, f"Signalement enregistré : situation {case.reference}.")
+        return HttpResponseRedirect(case_url(case))
+
+
+class TaskFormView(FormView):
+    """One task of the parcours: a form, one casework service, the flow moves on.
+
+    Service refusals (invalid transition, rule broken) come back as form errors.
+    """
+
+    template_name = "workflows/task.html"
+    designation_kind = None
+
+    @property
+    def case(self):
+        return self.request.activation.process.case
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.form_class is forms.DesignateForm:
+            kwargs["candidates"] = referent_candidates(case=self.case, kind=self.designation_kind)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        task = self.request.activation.task
+        return super().get_context_data(
+            case=self.case,
+            due_on=task.data.get("due_on"),
+            journal=self.case.journal.select_related("actor")[:10],
+            note_warning=forms.NOTE_WARNING,
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            complete_started(self.request.activation, self.request.user, form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"« {self.request.activation.flow_task.task_title} » enregistré pour {self.case}."
+        )
+        return HttpResponseRedirect(case_url(self.case))
