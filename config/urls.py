@@ -10,4 +10,6 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("privacy.urls")),
+    path("indicateurs/", include("indicators.urls")),
+    path("api/v1/indicators/", include("indicators.api_urls")),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "workflows",
     "notifications",
     "privacy",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -277,3 +278,7 @@ CASEWORK_DEFAULT_DEADLINES = {
 }
 
 STALL_SCAN_INTERVAL = timedelta(minutes=env.int("STALL_SCAN_MINUTES", default=15))
+
+# Indicators (domain.md §5): counts below this are shown as "< N" below
+# partnership level.
+INDICATORS_SUPPRESSION_THRESHOLD = env.int("INDICATORS_SUPPRESSION_THRESHOLD", default=5)

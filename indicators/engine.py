@@ -1,0 +1,488 @@
+"""Computing the raw indicator rows: one SQL aggregate query per family of
+indicators (and per breakdown), never a Python loop over cases.
+
+`compute(territory, period, group_by)` returns, for every indicator, a total
+row (group None) and, when `group_by` is given, one row per group, zero-filled
+so that every table has the same shape whatever the data. Values are raw:
+masking small counts is `indicators.suppression`'s job.
+
+Breakdowns follow the case: profil, sex and age band (age at signalement) are
+the case's facts; "orientation" counts a row under each orientation decided
+for its case at any examen (a case oriented to a rappel and a référent counts
+under both, so these groups do not add up to the total). "month" groups event
+indicators by the month of their date (state indicators, whose value is a
+stock over the period, have no monthly rows). "cell" and "partnership" split
+the territory into its sub-territories.
+"""
+
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from casework.models import (
+    Bilan,
+    Case,
+    CddfReferral,
+    Cell,
+    Membership,
+    RappelALOrdre,
+    ReferentDesignation,
+)
+from casework.models.codes import ClosureReason, Orientation, Profil
+from casework.models.youth import Youth
+from indicators.definitions import CLOSURE_PREFIX, INDICATORS
+from indicators.periods import Period, parse_period
+from indicators.sql import AGE_BANDS, DaysBetween, Median, age_band_expression, has_orientation, q_and, youth_unit
+from indicators.sql import supports_median as _supports_median
+from indicators.territories import Territory, parse_territory
+from permissions.models import Charter, CharterSignature
+
+GROUP_BY = ("profil", "age_band", "sex", "orientation")
+# Extra dimensions the dashboard uses (monthly series, split by sub-territory).
+DASHBOARD_GROUP_BY = ("month", "cell", "partnership")
+GROUP_LABELS = {
+    "profil": "Profil",
+    "age_band": "Tranche d'âge",
+    "sex": "Sexe",
+    "orientation": "Orientation",
+    "month": "Mois",
+    "cell": "Cellule",
+    "partnership": "CLSPD / CISPD",
+}
+
+INVALID_GROUP_BY = "Ventilation invalide « {group_by} » : attendu profil, age_band, sex ou orientation."
+
+
+class Row(NamedTuple):
+    indicator: str
+    group: str | None  # None: the total for the territory and period
+    value: int | float | None  # None: undefined (a median or a percentage of nothing)
+
+
+@dataclass
+class _Context:
+    territory: Territory
+    period: Period
+    dimension: str | None
+    today: date
+    connection: object
+    totals: bool = True
+    groups: list[str] = field(default_factory=list)
+
+
+MeasureFactory = Callable[[Q | None], object]  # filter -> aggregate expression
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A filtered queryset, its measures, and how its rows group by dimension."""
+
+    queryset: QuerySet
+    measures: dict[str, MeasureFactory]
+    groupers: dict[str, object]
+    orientation_ref: str | None = None  # OuterRef to the case, when orientations apply
+
+
+def _case_groupers(prefix: str, event_date=None) -> dict[str, object]:
+    groupers = {
+        "profil": F(f"{prefix}profil"),
+        "sex": F(f"{prefix}sex"),
+        "age_band": age_band_expression(f"{prefix}age_at_signalement"),
+        "cell": F(f"{prefix}cell_id"),
+        "partnership": F(f"{prefix}partnership_id"),
+    }
+    if event_date is not None:
+        groupers["month"] = TruncMonth(event_date)
+    return groupers
+
+
+def _count(expression="pk", *, distinct=False, where: Q | None = None) -> MeasureFactory:
+    return lambda extra: Count(expression, distinct=distinct, filter=q_and(where, extra))
+
+
+def _group_key(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return f"{value:%Y-%m}"
+    return str(value)
+
+
+def _normalise(code: str, value):
+    if INDICATORS[code].kind == "median":
+        return None if value is None else round(float(value), 1)
+    return int(value or 0)
+
+
+def _orientation_conditions(ctx: _Context, case_ref: str) -> list[tuple[str, Q]]:
+    return [(o.value, Q(has_orientation(o.value, case_ref, ctx.connection))) for o in Orientation]
+
+
+def _rows_for(source: _Source, ctx: _Context) -> list[Row]:
+    """Total rows, then (zero-filled) group rows, for every measure of `source`."""
+    codes = list(source.measures)
+    aliases = {f"m{i}": code for i, code in enumerate(codes)}
+    rows = []
+    if ctx.totals:
+        totals = source.queryset.aggregate(**{a: source.measures[c](None) for a, c in aliases.items()})
+        rows = [Row(code, None, _normalise(code, totals[alias])) for alias, code in aliases.items()]
+    dimension = ctx.dimension
+    if dimension is None:
+        return rows
+    found: dict[str, dict] = {}
+    if dimension == "orientation":
+        if source.orientation_ref is None:
+            return rows
+        conditions = _orientation_conditions(ctx, source.orientation_ref)
+        # The tests are selected as columns, not written into each FILTER: when
+        # Django wraps the aggregate in a subquery (annotations that are
+        # subqueries themselves), the outer query can only see columns.
+        flags = {f"_o{j}": ExpressionWrapper(c, output_field=BooleanField()) for j, (_, c) in enumerate(conditions)}
+        result = source.queryset.annotate(**flags).aggregate(
+            **{
+                f"{alias}_{j}": source.measures[code](Q(**{f"_o{j}": True}))
+                for alias, code in aliases.items()
+                for j in range(len(conditions))
+            }
+        )
+        for j, (group, _) in enumerate(conditions):
+            found[group] = {alias: result[f"{alias}_{j}"] for alias in aliases}
+    else:
+        grouper = source.groupers.get(dimension)
+        if grouper is None:
+            return rows  # this family has no such breakdown (e.g. a stock by month)
+        grouped = (
+            source.queryset.annotate(_group=grouper)
+            .values("_group")
+            .annotate(**{a: source.measures[c](None) for a, c in aliases.items()})
+            .order_by()
+        )
+        found = {_group_key(row["_group"]): row for row in grouped}
+    for group in _ordered_groups(ctx.groups, found):
+        values = found.get(group, {})
+        rows.extend(Row(code, group, _normalise(code, values.get(alias))) for alias, code in aliases.items())
+    return rows
+
+
+def _ordered_groups(expected: list[str], found) -> list[str]:
+    extra = sorted(g for g in found if g is not None and g not in expected)
+    return [*expected, *extra]
+
+
+# --- Families of indicators -------------------------------------------------
+
+
+def _youths_signalled(ctx: _Context) -> _Source:
+    period = ctx.period
+    earlier = Case.objects.filter(
+        youth_id=OuterRef("youth_id"),
+        partnership_id=OuterRef("partnership_id"),
+        signaled_on__lt=period.start,
+    )
+    queryset = Case.objects.filter(
+        ctx.territory.case_q(), signaled_on__gte=period.start, signaled_on__lt=period.end
+    ).filter(~Exists(earlier))
+    return _Source(
+        queryset,
+        {"youths_signalled": _count(youth_unit(), distinct=True)},
+        _case_groupers("", "signaled_on"),
+        orientation_ref="pk",
+    )
+
+
+def _rappels(ctx: _Context) -> _Source:
+    queryset = RappelALOrdre.objects.filter(
+        ctx.territory.case_q("case__"),
+        outcome=RappelALOrdre.Outcome.REALISE,
+        held_on__gte=ctx.period.start,
+        held_on__lt=ctx.period.end,
+    )
+    return _Source(queryset, {"rappels_held": _count()}, _case_groupers("case__", "held_on"), "case_id")
+
+
+def _cddf_referrals(ctx: _Context) -> _Source:
+    queryset = CddfReferral.objects.filter(
+        ctx.territory.case_q("case__"), saisine_on__gte=ctx.period.start, saisine_on__lt=ctx.period.end
+    )
+    return _Source(queryset, {"cddf_referrals": _count()}, _case_groupers("case__", "saisine_on"), "case_id")
+
+
+def _parental_support(ctx: _Context) -> _Source:
+    queryset = (
+        CddfReferral.objects.filter(
+            ctx.territory.case_q("case__"), accompagnement=CddfReferral.Accompagnement.ACCEPTE
+        )
+        .annotate(_dated_on=Coalesce("hearing_on", "saisine_on", "opened_on"))
+        .filter(_dated_on__gte=ctx.period.start, _dated_on__lt=ctx.period.end)
+    )
+    return _Source(
+        queryset,
+        {"parental_support_accepted": _count()},
+        _case_groupers("case__", F("_dated_on")),
+        "case_id",
+    )
+
+
+def _followups(ctx: _Context) -> _Source:
+    """Designations accepted before the period ends and not ended before it starts."""
+    queryset = ReferentDesignation.objects.filter(
+        ctx.territory.case_q("case__"), accepted_on__isnull=False, accepted_on__lt=ctx.period.end
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=ctx.period.start))
+    unit = youth_unit("case__")
+    kinds = ReferentDesignation.Kind
+    return _Source(
+        queryset,
+        {
+            "followups_referent": _count(unit, distinct=True, where=Q(kind=kinds.PARCOURS)),
+            "followups_recidive": _count(unit, distinct=True, where=Q(kind=kinds.RECIDIVE)),
+        },
+        _case_groupers("case__"),  # a stock: no monthly rows
+        "case_id",
+    )
+
+
+def _bilans(ctx: _Context) -> _Source:
+    queryset = Bilan.objects.filter(
+        ctx.territory.case_q("case__"), presented_on__gte=ctx.period.start, presented_on__lt=ctx.period.end
+    )
+    return _Source(queryset, {"bilans_presented": _count()}, _case_groupers("case__", "presented_on"), "case_id")
+
+
+def _closures(ctx: _Context) -> _Source:
+    queryset = Case.objects.filter(
+        ctx.territory.case_q(), closed_on__gte=ctx.period.start, closed_on__lt=ctx.period.end
+    )
+    measures = {"closures": _count()}
+    for reason in ClosureReason:
+        measures[f"{CLOSURE_PREFIX}{reason.value}"] = _count(where=Q(closure_reason=reason.value))
+    return _Source(queryset, measures, _case_groupers("", "closed_on"), "pk")
+
+
+def _median(delay, where: Q | None = None) -> MeasureFactory:
+    return lambda extra: Median(delay, filter=q_and(where, extra))
+
+
+def _examen_delay(ctx: _Context) -> tuple[_Source, object]:
+    queryset = Case.objects.filter(
+        ctx.territory.case_q(), examined_on__gte=ctx.period.start, examined_on__lt=ctx.period.end
+    )
+    delay = DaysBetween(F("signaled_on"), F("examined_on"))
+    source = _Source(
+        queryset,
+        {"cases_examined": _count(), "median_days_to_examen": _median(delay)},
+        _case_groupers("", "examined_on"),
+        "pk",
+    )
+    return source, delay
+
+
+def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
+    # The designation's own bilans; a bilan not linked to a designation counts
+    # for the designations of its case that precede it.
+    first_bilan = (
+        Bilan.objects.filter(
+            Q(designation_id=OuterRef("pk"))
+            | Q(designation__isnull=True, case_id=OuterRef("case_id"), presented_on__gte=OuterRef("designated_on"))
+        )
+        .order_by("presented_on")
+        .values("presented_on")[:1]
+    )
+    queryset = (
+        ReferentDesignation.objects.filter(ctx.territory.case_q("case__"), designated_on__isnull=False)
+        .annotate(_first_bilan_on=Subquery(first_bilan))
+        .filter(_first_bilan_on__gte=ctx.period.start, _first_bilan_on__lt=ctx.period.end)
+    )
+    delay = DaysBetween(F("designated_on"), F("_first_bilan_on"))
+    source = _Source(
+        queryset,
+        {"designations_first_bilan": _count(), "median_days_to_first_bilan": _median(delay)},
+        _case_groupers("case__", F("_first_bilan_on")),
+        "case_id",
+    )
+    return source, delay
+
+
+def _cells(ctx: _Context) -> _Source:
+    """Active cells, and those whose partnership has a charter adopted on the reference day."""
+    reference = ctx.period.reference_date(ctx.today)
+    in_force = Exists(Charter.objects.filter(partnership_id=OuterRef("partnership_id"), adopted_on__lte=reference))
+    queryset = ctx.territory.cells().filter(is_active=True)
+    return _Source(
+        queryset,
+        {"cells_active": _count(), "cells_with_charter": _count(where=Q(in_force))},
+        {"cell": F("pk"), "partnership": F("partnership_id")},
+    )
+
+
+def _members(ctx: _Context) -> _Source:
+    """Current cell memberships on the reference day, and those whose holder signed
+    the latest charter version the partnership had adopted by then."""
+    reference = ctx.period.reference_date(ctx.today)
+    latest_charter = (
+        Charter.objects.filter(partnership_id=OuterRef(OuterRef("partnership_id")), adopted_on__lte=reference)
+        .order_by("-version")
+        .values("pk")[:1]
+    )
+    signed = Exists(
+        CharterSignature.objects.filter(
+            user_id=OuterRef("user_id"), charter_id=Subquery(latest_charter), signed_at__date__lte=reference
+        )
+    )
+    queryset = Membership.objects.current(reference).filter(
+        cell__isnull=False, cell__in=ctx.territory.cells().filter(is_active=True)
+    )
+    return _Source(
+        queryset,
+        {"members_current": _count(), "members_signed": _count(where=Q(signed))},
+        {"cell": F("cell_id"), "partnership": F("partnership_id")},
+    )
+
+
+# --- Medians without percentile_cont (SQLite demo) ---------------------------
+
+
+def _median_rows_portable(source: _Source, delay, count_code: str, median_code: str, ctx: _Context) -> list[Row]:
+    """Same rows as `_rows_for`, with the median taken in Python over the list of
+    delays (one query; only the demo's SQLite needs it)."""
+    queryset = source.queryset.annotate(_delay=delay)
+    series: dict[str | None, list[int]] = {None: []}
+    if ctx.dimension == "orientation":
+        conditions = _orientation_conditions(ctx, source.orientation_ref)
+        flags = {f"_o{j}": ExpressionWrapper(c, output_field=BooleanField()) for j, (_, c) in enumerate(conditions)}
+        for delay_value, *marks in queryset.annotate(**flags).values_list("_delay", *flags):
+            series[None].append(delay_value)
+            for (group, _), mark in zip(conditions, marks, strict=True):
+                if mark:
+                    series.setdefault(group, []).append(delay_value)
+    elif ctx.dimension in source.groupers:
+        for group, delay_value in queryset.annotate(_group=source.groupers[ctx.dimension]).values_list(
+            "_group", "_delay"
+        ):
+            series[None].append(delay_value)
+            series.setdefault(_group_key(group), []).append(delay_value)
+    else:
+        series[None] = list(queryset.values_list("_delay", flat=True))
+
+    def pair(group, delays):
+        median = round(float(statistics.median(delays)), 1) if delays else None
+        return [Row(count_code, group, len(delays)), Row(median_code, group, median)]
+
+    rows = pair(None, series[None]) if ctx.totals else []
+    if ctx.dimension is not None and (ctx.dimension != "orientation" or source.orientation_ref):
+        if ctx.dimension == "orientation" or ctx.dimension in source.groupers:
+            for group in _ordered_groups(ctx.groups, series):
+                rows.extend(pair(group, series.get(group, [])))
+    return rows
+
+
+# --- Entry point ----------------------------------------------------------------
+
+
+def _expected_groups(dimension: str | None, territory: Territory, period: Period) -> list[str]:
+    if dimension is None:
+        return []
+    if dimension == "profil":
+        return [p.value for p in Profil]
+    if dimension == "sex":
+        return [s.value for s in Youth.Sex]
+    if dimension == "age_band":
+        return list(AGE_BANDS)
+    if dimension == "orientation":
+        return [o.value for o in Orientation]
+    if dimension == "month":
+        return period.months
+    if dimension == "cell":
+        return [str(pk) for pk in territory.cells().order_by("name").values_list("pk", flat=True)]
+    if dimension == "partnership":
+        return [str(pk) for pk in territory.partnerships().order_by("name").values_list("pk", flat=True)]
+    raise ValueError(INVALID_GROUP_BY.format(group_by=dimension))
+
+
+def _percent(numerator: int, denominator: int) -> float | None:
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
+def _add_percentages(rows: list[Row]) -> list[Row]:
+    by_key = {(r.indicator, r.group): r.value for r in rows}
+    out = list(rows)
+    for pct, numerator, denominator in (
+        ("cells_with_charter_pct", "cells_with_charter", "cells_active"),
+        ("members_signed_pct", "members_signed", "members_current"),
+    ):
+        for (code, group), value in list(by_key.items()):
+            if code == denominator:
+                out.append(Row(pct, group, _percent(by_key.get((numerator, group), 0), value)))
+    return out
+
+
+def compute(
+    territory: Territory | str,
+    period: Period | str,
+    group_by: str | None = None,
+    *,
+    today: date | None = None,
+    totals: bool = True,
+) -> list[Row]:
+    """Raw rows for every indicator: totals, and per group when `group_by` is set.
+
+    `territory` and `period` may be given as specs ("departement:62", "2026-S1").
+    Runs a bounded number of aggregate queries (about 12, twice that with a
+    breakdown), whatever the number of cases. Performs no access check: callers
+    resolve the territory through `indicators.access` first. `totals=False`
+    skips the total rows (a report that already has them asks for more groups).
+    """
+    if isinstance(territory, str):
+        territory = parse_territory(territory)
+    if isinstance(period, str):
+        period = parse_period(period)
+    if group_by is not None and group_by not in GROUP_BY + DASHBOARD_GROUP_BY:
+        raise ValueError(INVALID_GROUP_BY.format(group_by=group_by))
+    ctx = _Context(
+        territory=territory,
+        period=period,
+        dimension=group_by,
+        today=today or timezone.localdate(),
+        connection=connections[Case.objects.db],
+        totals=totals,
+    )
+    ctx.groups = _expected_groups(group_by, territory, period)
+    rows: list[Row] = []
+    for family in (
+        _youths_signalled,
+        _rappels,
+        _cddf_referrals,
+        _parental_support,
+        _followups,
+        _bilans,
+        _closures,
+        _cells,
+        _members,
+    ):
+        rows.extend(_rows_for(family(ctx), ctx))
+    for family, count_code, median_code in (
+        (_examen_delay, "cases_examined", "median_days_to_examen"),
+        (_first_bilan_delay, "designations_first_bilan", "median_days_to_first_bilan"),
+    ):
+        source, delay = family(ctx)
+        if _supports_median(ctx.connection):
+            rows.extend(_rows_for(source, ctx))
+        else:
+            rows.extend(_median_rows_portable(source, delay, count_code, median_code, ctx))
+    return _add_percentages(rows)

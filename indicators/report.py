@@ -1,0 +1,151 @@
+"""A report: what the dashboard, the API and the exports publish for one
+territory and period — totals, one breakdown, the monthly series and the
+split by sub-territory — masked as a whole by `indicators.suppression`."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.utils import timezone
+
+from casework.models import Partnership
+from casework.models.codes import Orientation, Profil
+from casework.models.youth import Youth
+from indicators.definitions import INDICATORS
+from indicators.engine import GROUP_LABELS, compute
+from indicators.periods import Period, month_label
+from indicators.suppression import Figure, suppress, threshold
+from indicators.territories import Territory
+
+
+def format_number(value: float) -> str:
+    """French formatting: narrow no-break space between thousands, decimal comma."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", "\u202f")
+    return f"{value:,.1f}".replace(",", "\u202f").replace(".", ",")
+
+
+def display(figure: Figure) -> str:
+    """How a figure reads on screen and in exports."""
+    if figure.suppressed:
+        return f"< {threshold()}"
+    if figure.value is None:
+        return "—"
+    indicator = INDICATORS[figure.indicator]
+    if indicator.kind == "percent":
+        return f"{format_number(figure.value)}\u202f%"
+    if indicator.kind == "median":
+        return f"{format_number(figure.value)}\u202fj"
+    return format_number(figure.value)
+
+
+def _static_group_labels(dimension: str) -> dict[str, str]:
+    if dimension == "profil":
+        return {p.value: p.label for p in Profil}
+    if dimension == "sex":
+        return {s.value: s.label for s in Youth.Sex}
+    if dimension == "orientation":
+        return {o.value: o.label for o in Orientation}
+    return {}
+
+
+@dataclass
+class Report:
+    territory: Territory
+    period: Period
+    group_by: str | None
+    figures: list[Figure]
+    group_names: dict[tuple[str, str], str]
+    generated_on: date
+
+    def __post_init__(self):
+        self._by_key = {f.key: f for f in self.figures}
+
+    @property
+    def threshold(self) -> int:
+        return threshold()
+
+    def figure(self, code: str, dimension: str | None = None, group: str | None = None) -> Figure | None:
+        return self._by_key.get((code, dimension, group))
+
+    def groups(self, dimension: str | None) -> list[str]:
+        seen: dict[str, None] = {}
+        for f in self.figures:
+            if dimension is not None and f.dimension == dimension:
+                seen.setdefault(f.group)
+        return list(seen)
+
+    def group_label(self, dimension: str | None, group: str | None) -> str:
+        if dimension is None:
+            return "Total"
+        if dimension == "month":
+            return month_label(group)
+        if dimension == "age_band":
+            return f"{group} ans"
+        return self.group_names.get((dimension, group), group)
+
+    def records(self) -> list[dict]:
+        """Flat, JSON/CSV-ready figures (never a raw masked value)."""
+        out = []
+        for f in self.figures:
+            indicator = INDICATORS[f.indicator]
+            out.append(
+                {
+                    "indicator": f.indicator,
+                    "label": indicator.label,
+                    "kind": indicator.kind,
+                    "unit": indicator.unit,
+                    "dimension": f.dimension,
+                    "dimension_label": GROUP_LABELS.get(f.dimension, "") if f.dimension else "",
+                    "group": f.group,
+                    "group_label": self.group_label(f.dimension, f.group),
+                    "value": f.value,
+                    "suppressed": f.suppressed,
+                    "display": display(f),
+                }
+            )
+        return out
+
+
+def _group_names(territory: Territory, dimensions: set[str]) -> dict[tuple[str, str], str]:
+    names: dict[tuple[str, str], str] = {}
+    for dimension in dimensions:
+        for group, label in _static_group_labels(dimension).items():
+            names[(dimension, group)] = label
+    if "cell" in dimensions:
+        for pk, name in territory.cells().values_list("pk", "name"):
+            names[("cell", str(pk))] = name
+    if "partnership" in dimensions:
+        for pk, name in Partnership.objects.filter(pk__in=territory.partnerships()).values_list("pk", "name"):
+            names[("partnership", str(pk))] = name
+    return names
+
+
+def build_report(
+    territory: Territory,
+    period: Period,
+    group_by: str | None = None,
+    *,
+    series: bool = True,
+    split: bool = True,
+    today: date | None = None,
+) -> Report:
+    """Compute and mask everything one page or export shows (bounded queries)."""
+    today = today or timezone.localdate()
+    rows = [(group_by, row) for row in compute(territory, period, group_by, today=today)]
+    dimensions = {group_by} if group_by else set()
+    if series and period.kind != "month":
+        rows += [("month", r) for r in compute(territory, period, "month", today=today, totals=False)]
+        dimensions.add("month")
+    child = territory.child_dimension if split else None
+    if child:
+        rows += [(child, r) for r in compute(territory, period, child, today=today, totals=False)]
+        dimensions.add(child)
+    return Report(
+        territory=territory,
+        period=period,
+        group_by=group_by,
+        figures=suppress(rows, territory),
+        group_names=_group_names(territory, dimensions),
+        generated_on=today,
+    )
+
