@@ -76,7 +76,9 @@ class IndicatorScope:
     def default(self) -> Territory:
         """The département for the préfecture, else the (first) partnership."""
         if self.departement_ids:
-            return territory_of(Departement.objects.filter(pk__in=self.departement_ids).order_by("code").first())
+            return territory_of(
+                Departement.objects.filter(pk__in=self.departement_ids).order_by("code").first()
+            )
         return territory_of(Partnership.objects.filter(pk__in=self.partnership_ids).order_by("name").first())
 
 
@@ -86,7 +88,11 @@ def scope_for(user) -> IndicatorScope | None:
         return None
     departements: set[int] = set()
     institution = user.institution
-    if institution is not None and institution.kind == Institution.Kind.PREFECTURE and institution.departement_id:
+    if (
+        institution is not None
+        and institution.kind == Institution.Kind.PREFECTURE
+        and institution.departement_id
+    ):
         departements.add(institution.departement_id)
     partnerships = set(
         Membership.objects.current(timezone.localdate())

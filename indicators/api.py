@@ -56,7 +56,9 @@ class IndicatorsView(APIView):
                 description="departement:<code>, arrondissement:<id>, partnership:<id> ou cell:<id>",
             ),
             OpenApiParameter(
-                "group_by", str, enum=["profil", "age_band", "sex", "orientation", "month", "cell", "partnership"]
+                "group_by",
+                str,
+                enum=["profil", "age_band", "sex", "orientation", "month", "cell", "partnership"],
             ),
         ],
         responses=ReportSerializer,

@@ -40,7 +40,6 @@ from casework.models import (
     Bilan,
     Case,
     CddfReferral,
-    Cell,
     Membership,
     RappelALOrdre,
     ReferentDesignation,
@@ -49,7 +48,15 @@ from casework.models.codes import ClosureReason, Orientation, Profil
 from casework.models.youth import Youth
 from indicators.definitions import CLOSURE_PREFIX, INDICATORS
 from indicators.periods import Period, parse_period
-from indicators.sql import AGE_BANDS, DaysBetween, Median, age_band_expression, has_orientation, q_and, youth_unit
+from indicators.sql import (
+    AGE_BANDS,
+    DaysBetween,
+    Median,
+    age_band_expression,
+    has_orientation,
+    q_and,
+    youth_unit,
+)
 from indicators.sql import supports_median as _supports_median
 from indicators.territories import Territory, parse_territory
 from permissions.models import Charter, CharterSignature
@@ -154,7 +161,9 @@ def _rows_for(source: _Source, ctx: _Context) -> list[Row]:
         # The tests are selected as columns, not written into each FILTER: when
         # Django wraps the aggregate in a subquery (annotations that are
         # subqueries themselves), the outer query can only see columns.
-        flags = {f"_o{j}": ExpressionWrapper(c, output_field=BooleanField()) for j, (_, c) in enumerate(conditions)}
+        flags = {
+            f"_o{j}": ExpressionWrapper(c, output_field=BooleanField()) for j, (_, c) in enumerate(conditions)
+        }
         result = source.queryset.annotate(**flags).aggregate(
             **{
                 f"{alias}_{j}": source.measures[code](Q(**{f"_o{j}": True}))
@@ -262,7 +271,9 @@ def _bilans(ctx: _Context) -> _Source:
     queryset = Bilan.objects.filter(
         ctx.territory.case_q("case__"), presented_on__gte=ctx.period.start, presented_on__lt=ctx.period.end
     )
-    return _Source(queryset, {"bilans_presented": _count()}, _case_groupers("case__", "presented_on"), "case_id")
+    return _Source(
+        queryset, {"bilans_presented": _count()}, _case_groupers("case__", "presented_on"), "case_id"
+    )
 
 
 def _closures(ctx: _Context) -> _Source:
@@ -299,7 +310,11 @@ def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
     first_bilan = (
         Bilan.objects.filter(
             Q(designation_id=OuterRef("pk"))
-            | Q(designation__isnull=True, case_id=OuterRef("case_id"), presented_on__gte=OuterRef("designated_on"))
+            | Q(
+                designation__isnull=True,
+                case_id=OuterRef("case_id"),
+                presented_on__gte=OuterRef("designated_on"),
+            )
         )
         .order_by("presented_on")
         .values("presented_on")[:1]
@@ -322,7 +337,9 @@ def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
 def _cells(ctx: _Context) -> _Source:
     """Active cells, and those whose partnership has a charter adopted on the reference day."""
     reference = ctx.period.reference_date(ctx.today)
-    in_force = Exists(Charter.objects.filter(partnership_id=OuterRef("partnership_id"), adopted_on__lte=reference))
+    in_force = Exists(
+        Charter.objects.filter(partnership_id=OuterRef("partnership_id"), adopted_on__lte=reference)
+    )
     queryset = ctx.territory.cells().filter(is_active=True)
     return _Source(
         queryset,
@@ -358,14 +375,18 @@ def _members(ctx: _Context) -> _Source:
 # --- Medians without percentile_cont (SQLite demo) ---------------------------
 
 
-def _median_rows_portable(source: _Source, delay, count_code: str, median_code: str, ctx: _Context) -> list[Row]:
+def _median_rows_portable(
+    source: _Source, delay, count_code: str, median_code: str, ctx: _Context
+) -> list[Row]:
     """Same rows as `_rows_for`, with the median taken in Python over the list of
     delays (one query; only the demo's SQLite needs it)."""
     queryset = source.queryset.annotate(_delay=delay)
     series: dict[str | None, list[int]] = {None: []}
     if ctx.dimension == "orientation":
         conditions = _orientation_conditions(ctx, source.orientation_ref)
-        flags = {f"_o{j}": ExpressionWrapper(c, output_field=BooleanField()) for j, (_, c) in enumerate(conditions)}
+        flags = {
+            f"_o{j}": ExpressionWrapper(c, output_field=BooleanField()) for j, (_, c) in enumerate(conditions)
+        }
         for delay_value, *marks in queryset.annotate(**flags).values_list("_delay", *flags):
             series[None].append(delay_value)
             for (group, _), mark in zip(conditions, marks, strict=True):

@@ -21,7 +21,9 @@ MONTH_NAMES = (
 
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-S(?P<semester>[12])|-(?P<month>0[1-9]|1[0-2]))?$")
 
-INVALID_PERIOD = "Période invalide « {code} » : attendu une année (2026), un semestre (2026-S1) ou un mois (2026-03)."
+INVALID_PERIOD = (
+    "Période invalide « {code} » : attendu une année (2026), un semestre (2026-S1) ou un mois (2026-03)."
+)
 
 
 class PeriodError(ValueError):
@@ -77,7 +79,9 @@ def parse_period(code: str) -> Period:
     year = int(match["year"])
     if match["semester"]:
         start = date(year, 1 if match["semester"] == "1" else 7, 1)
-        return Period(code=f"{year}-S{match['semester']}", kind="semester", start=start, end=_add_months(start, 6))
+        return Period(
+            code=f"{year}-S{match['semester']}", kind="semester", start=start, end=_add_months(start, 6)
+        )
     if match["month"]:
         start = date(year, int(match["month"]), 1)
         return Period(code=f"{start:%Y-%m}", kind="month", start=start, end=_add_months(start, 1))

@@ -148,4 +148,3 @@ def build_report(
         group_names=_group_names(territory, dimensions),
         generated_on=today,
     )
-

@@ -33,7 +33,11 @@ SPLIT_CODES = [
 
 def _headline(report: Report) -> list[dict]:
     return [
-        {"indicator": indicator, "display": display(report.figure(code)), "masked": report.figure(code).suppressed}
+        {
+            "indicator": indicator,
+            "display": display(report.figure(code)),
+            "masked": report.figure(code).suppressed,
+        }
         for code, indicator in INDICATORS.items()
         if report.figure(code) is not None
     ]
