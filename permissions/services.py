@@ -111,3 +111,12 @@ def user_sync_groups(*, user) -> None:
     managed = user.groups.filter(name__regex=r"^(cellule|partenariat|institution):")
     user.groups.remove(*managed.exclude(pk__in=wanted))
     user.groups.add(*Group.objects.filter(pk__in=wanted))
+
+
+@transaction.atomic
+def case_revoke_all(*, case: Case) -> int:
+    """Remove every object permission on `case` (retention purge); returns the rows deleted."""
+    return (
+        case.caseuserobjectpermission_set.all().delete()[0]
+        + case.casegroupobjectpermission_set.all().delete()[0]
+    )

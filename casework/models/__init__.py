@@ -1,6 +1,7 @@
 from casework.models.bilan import Bilan
 from casework.models.case import Case, CaseMotif, ReferenceSequence
 from casework.models.deadline import PendingStep
+from casework.models.information import PersonInformation
 from casework.models.journal import JournalEntry
 from casework.models.measures import (
     CddfReferral,
@@ -10,6 +11,7 @@ from casework.models.measures import (
     ReferentDesignation,
 )
 from casework.models.partnership import Cell, Institution, Membership, Partnership, StepDeadline
+from casework.models.retention import PurgeReport
 from casework.models.territory import Arrondissement, Commune, Departement, TribunalJudiciaire
 from casework.models.user import User
 from casework.models.youth import Youth
@@ -30,6 +32,8 @@ __all__ = [
     "Membership",
     "Partnership",
     "PendingStep",
+    "PersonInformation",
+    "PurgeReport",
     "RappelALOrdre",
     "ReferenceSequence",
     "ReferentDesignation",

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 
@@ -227,6 +228,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BEAT_SCHEDULE: dict = {}
+# Retention (domain.md §4.9): archive closed cases, purge expired ones, nightly.
+CELERY_BEAT_SCHEDULE["apply-retention"] = {
+    "task": "casework.tasks.apply_retention",
+    "schedule": crontab(hour=2, minute=30),
+    "options": {"expires": 6 * 3600},
+}
 
 REST_FRAMEWORK = {
     # Both refuse a user without a second factor when REQUIRE_2FA is on.

@@ -1,0 +1,61 @@
+"""Apply the retention rules now: `manage.py purge_expired [--dry-run] [--date AAAA-MM-JJ]`.
+
+The daily Celery beat job (casework.tasks.apply_retention) does the same;
+this command is for the coordinator's or the host's checks. Output carries
+case references and counts, never a youth's identity.
+"""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casework.services.retention import PurgeReason, retention_run
+
+KIND_LABELS = {
+    "cases_purged": "situations purgées",
+    "cases_closed_25_ans": "situations closes à 25 ans",
+    "cases_archived": "situations versées en archive",
+    "youths": "identités de jeunes supprimées",
+    "journal_entries": "entrées de journal supprimées",
+    "bilan_texts": "textes de bilan effacés",
+    "measure_texts": "textes de mesure effacés",
+    "informations": "informations de la personne supprimées",
+    "disclosures": "partages supprimés",
+    "permissions": "habilitations supprimées",
+    "errors": "erreurs",
+}
+
+
+class Command(BaseCommand):
+    help = "Purge les situations arrivées à échéance et verse en archive les situations closes."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Liste sans rien modifier.")
+        parser.add_argument("--date", help="Date de référence (AAAA-MM-JJ), aujourd'hui par défaut.")
+
+    def handle(self, *args, dry_run=False, date=None, **options):
+        today = self._parse_date(date)
+        run = retention_run(today=today, dry_run=dry_run)
+        if dry_run:
+            self.stdout.write(f"Simulation au {run.today:%d/%m/%Y} : rien n'est modifié.")
+            for due in run.to_purge:
+                self.stdout.write(f"  à purger      {due.case.reference}  ({PurgeReason.LABELS[due.reason]})")
+            for case in run.to_archive:
+                self.stdout.write(f"  à archiver    {case.reference}  (close le {case.closed_on:%d/%m/%Y})")
+            self.stdout.write(f"{len(run.to_purge)} situation(s) à purger, {len(run.to_archive)} à archiver.")
+            return
+        total = run.total()
+        self.stdout.write(f"Rétention appliquée au {run.today:%d/%m/%Y}.")
+        for kind, label in KIND_LABELS.items():
+            self.stdout.write(f"  {label} : {total.get(kind, 0)}")
+        if total.get("errors"):
+            raise CommandError(f"{total['errors']} situation(s) en erreur : voir les journaux.")
+
+    @staticmethod
+    def _parse_date(value):
+        if not value:
+            return None
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise CommandError("Date attendue au format AAAA-MM-JJ.") from exc

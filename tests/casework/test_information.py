@@ -1,0 +1,118 @@
+"""Information of the person: recorded with date, channel, addressee and adhesion; the référent gate."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from casework.models import JournalEntry, PersonInformation
+from casework.services.errors import ServiceError
+from casework.services.information import (
+    information_not_given,
+    information_record,
+    missing_information,
+    require_information,
+)
+from tests.factories import make_case, make_coordinator, world
+
+Addressee = PersonInformation.Addressee
+
+
+@pytest.fixture
+def w():
+    return world()
+
+
+@pytest.fixture
+def coordinator(w):
+    return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
+
+
+def minor_case(w, coordinator):
+    today = date.today()
+    return make_case(
+        w["cells"]["Arras – centre"],
+        by=coordinator,
+        birth_date=date(today.year - 15, 1, 1),
+        signaled_on=today - timedelta(days=10),
+    )
+
+
+def adult_case(w, coordinator):
+    today = date.today()
+    return make_case(
+        w["cells"]["Arras – centre"],
+        by=coordinator,
+        birth_date=date(today.year - 20, 1, 1),
+        signaled_on=today - timedelta(days=10),
+    )
+
+
+def inform(case, addressee, by, **extra):
+    return information_record(
+        case=case,
+        addressee=addressee,
+        informed_on=extra.get("informed_on", date.today()),
+        channel=PersonInformation.Channel.ENTRETIEN,
+        adhesion=PersonInformation.Adhesion.ADHERE,
+        by=by,
+    )
+
+
+def test_for_a_minor_the_parents_must_be_informed_too(w, coordinator):
+    case = minor_case(w, coordinator)
+    assert missing_information(case) == [Addressee.JEUNE, Addressee.AUTORITE_PARENTALE]
+    inform(case, Addressee.JEUNE, coordinator)
+    with pytest.raises(ServiceError, match="titulaires de l'autorité parentale n'ont pas encore été informé"):
+        require_information(case)
+    inform(case, Addressee.AUTORITE_PARENTALE, coordinator)
+    require_information(case)
+
+
+def test_for_an_adult_only_the_youth(w, coordinator):
+    case = adult_case(w, coordinator)
+    with pytest.raises(ServiceError, match="le jeune n'a pas encore été informé"):
+        require_information(case)
+    inform(case, Addressee.JEUNE, coordinator)
+    require_information(case)
+    with pytest.raises(ServiceError, match="majeur"):
+        inform(case, Addressee.AUTORITE_PARENTALE, coordinator)
+
+
+def test_a_recorded_reason_opens_the_gate(w, coordinator):
+    case = minor_case(w, coordinator)
+    inform(case, Addressee.JEUNE, coordinator)
+    information_not_given(
+        case=case,
+        addressee=Addressee.AUTORITE_PARENTALE,
+        reason="Information contraire à l'intérêt du jeune (avis ASE)",
+        by=coordinator,
+    )
+    require_information(case)
+
+
+def test_a_reason_is_required(w, coordinator):
+    case = minor_case(w, coordinator)
+    with pytest.raises(ServiceError, match="Indiquez pourquoi"):
+        information_not_given(case=case, addressee=Addressee.JEUNE, reason="  ", by=coordinator)
+
+
+def test_information_is_journaled_without_names(w, coordinator):
+    case = adult_case(w, coordinator)
+    inform(case, Addressee.JEUNE, coordinator)
+    entry = JournalEntry.objects.filter(case=case, kind=JournalEntry.Kind.INFORMATION).get()
+    assert entry.summary == "Information – Le jeune (entretien) : adhère à l'accompagnement"
+    assert entry.actor == coordinator
+    assert case.youth.last_name not in entry.summary
+
+
+@pytest.mark.parametrize(
+    ("informed_on", "message"),
+    [
+        (date.today() + timedelta(days=1), "futur"),
+        (date.today() - timedelta(days=30), "précède le signalement"),
+    ],
+)
+def test_dates_are_checked(w, coordinator, informed_on, message):
+    case = adult_case(w, coordinator)
+    with pytest.raises(ServiceError, match=message):
+        inform(case, Addressee.JEUNE, coordinator, informed_on=informed_on)
