@@ -101,3 +101,20 @@ def make_case(
         signaled_on=signaled_on or date.today(),
         by=by,
     )
+
+
+def inform_everyone(case, *, by, on=None):
+    """Record that the youth (and, for a minor, the holders of parental authority) were informed
+    and adhere: the précondition of a référent follow-up."""
+    from casework.models import PersonInformation
+    from casework.services.information import information_record, missing_information
+
+    for addressee in missing_information(case, on):
+        information_record(
+            case=case,
+            addressee=addressee,
+            informed_on=on or date.today(),
+            channel=PersonInformation.Channel.ENTRETIEN,
+            adhesion=PersonInformation.Adhesion.ADHERE,
+            by=by,
+        )

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from casework.models import Bilan, Case, Institution, MeasureStatus, ReferentDesignation
 from casework.services.deadlines import deadline_days
 from casework.services.errors import ServiceError, TransitionNotAllowed
+from casework.services.information import require_information
 from casework.services.journal import journal_log
 from casework.services.transitions import require_status
 from permissions import services as access
@@ -95,7 +96,12 @@ def referent_designate(*, designation: ReferentDesignation, referent, by, on: da
 
 @transaction.atomic
 def referent_accept(*, designation: ReferentDesignation, by, on: date) -> ReferentDesignation:
-    """The designated référent accepts; the first bilan falls due after the bilan interval."""
+    """The designated référent accepts; the first bilan falls due after the bilan interval.
+
+    The follow-up starts here, so the youth (and for a minor the holders of
+    parental authority) must have been informed, or the reason recorded
+    (casework.services.information.require_information).
+    """
     _require_live(designation)
     if designation.referent_id is None:
         raise TransitionNotAllowed(NOT_DESIGNATED)
@@ -103,6 +109,7 @@ def referent_accept(*, designation: ReferentDesignation, by, on: date) -> Refere
         raise ServiceError(NOT_THE_REFERENT)
     if designation.accepted_on is not None:
         raise TransitionNotAllowed(ALREADY_ACCEPTED)
+    require_information(designation.case, on)
     designation.accepted_on = on
     designation.next_bilan_due_on = on + timedelta(
         days=deadline_days(designation.case.partnership, "bilan_interval")

@@ -41,12 +41,14 @@ from casework.models import (
     JournalEntry,
     MeasureStatus,
     Partnership,
+    PendingStep,
     PersonInformation,
     PurgeReport,
     RappelALOrdre,
     Youth,
 )
 from casework.models.codes import ClosureReason
+from casework.services.closure import end_measures
 from casework.services.journal import journal_log
 from permissions import services as access
 from permissions.models import Disclosure
@@ -72,6 +74,8 @@ RETENTION_POLICY = {
     "casework.Decision": "kept: codes only",
     "casework.ReferentDesignation": "kept: dates, codes and the staff member",
     "casework.CaseMotif": "kept: codes only",
+    "casework.PendingStep": "kept: step codes and dates; open steps closed, so no timer flags a purged case",
+    "workflows.CaseProcess": "kept: no nominative data; its tasks leave every queue (visible_cases excludes PURGE)",
     "casework.PersonInformation": "deleted",
     "permissions.Disclosure": "deleted (free-text reason)",
     "permissions.CaseUserObjectPermission": "deleted (permissions.services.case_revoke_all)",
@@ -153,17 +157,11 @@ def case_archive(*, case: Case, today: date) -> Case:
 def case_close_at_age_limit(*, case: Case, today: date) -> Case:
     """Close an open case because the youth turned 25 (nothing is kept beyond 25).
 
-    Running measures are abandoned and designations ended; the purge that
-    follows removes every grant.
+    Running measures are abandoned and designations ended (référents lose
+    the file at once); the purge that follows removes every other grant.
     """
     previous = case.status
-    for designation in case.designations.filter(ended_on__isnull=True):
-        designation.ended_on = today
-        if designation.status == MeasureStatus.EN_COURS:
-            designation.status = MeasureStatus.ABANDONNEE
-        designation.save(update_fields=["ended_on", "status"])
-    case.rappels.filter(status=MeasureStatus.EN_COURS).update(status=MeasureStatus.ABANDONNEE)
-    case.cddf_referrals.filter(status=MeasureStatus.EN_COURS).update(status=MeasureStatus.ABANDONNEE)
+    end_measures(case, today, status=MeasureStatus.ABANDONNEE)
     case.status = Case.Status.CLOS
     case.closed_on = today
     case.closure_reason = ClosureReason.AGE_LIMITE
@@ -224,6 +222,7 @@ def case_purge(*, case: Case, reason: str, today: date) -> Counter:
     counts["informations"] += PersonInformation.objects.filter(case=case).delete()[0]
     counts["disclosures"] += Disclosure.objects.filter(case=case).delete()[0]
     counts["permissions"] += access.case_revoke_all(case=case)
+    PendingStep.objects.filter(case=case).open().update(closed_on=today)
 
     youth_id = case.youth_id
     case.youth = None

@@ -116,3 +116,33 @@ def test_dates_are_checked(w, coordinator, informed_on, message):
     case = adult_case(w, coordinator)
     with pytest.raises(ServiceError, match=message):
         inform(case, Addressee.JEUNE, coordinator, informed_on=informed_on)
+
+
+def test_the_referent_cannot_accept_before_the_information(w, coordinator):
+    from casework.services import decisions, referents
+    from tests.factories import make_user, sign_charter
+
+    case = minor_case(w, coordinator)
+    decisions.decision_record(
+        case=case, kind="orientation", orientations=["referent"], decided_on=date.today(), by=coordinator
+    )
+    designation = case.designations.get()
+    educator = make_user(institution=w["institutions"]["prev_spe"])
+    sign_charter(educator, w["partnerships"]["arras"])
+    referents.referent_designate(designation=designation, referent=educator, by=coordinator, on=date.today())
+    inform(case, Addressee.JEUNE, coordinator)
+
+    with pytest.raises(ServiceError, match="Le suivi par un référent ne peut pas commencer"):
+        referents.referent_accept(designation=designation, by=educator, on=date.today())
+    designation.refresh_from_db()
+    assert designation.accepted_on is None
+
+    information_not_given(
+        case=case,
+        addressee=Addressee.AUTORITE_PARENTALE,
+        reason="Parents injoignables malgré trois courriers",
+        by=coordinator,
+    )
+    referents.referent_accept(designation=designation, by=educator, on=date.today())
+    designation.refresh_from_db()
+    assert designation.accepted_on == date.today()

@@ -9,7 +9,7 @@ from django.db.utils import DatabaseError
 from casework.models import Case, JournalEntry, ReferentDesignation
 from casework.services import bilans, closure, decisions, measures, referents
 from casework.services.errors import ServiceError, TransitionNotAllowed
-from tests.factories import make_case, make_coordinator, make_user, sign_charter, world
+from tests.factories import inform_everyone, make_case, make_coordinator, make_user, sign_charter, world
 
 TODAY = date.today()
 
@@ -127,6 +127,7 @@ def test_acceptance_contacts_and_bilan_are_the_referents_alone(w, case, coord):
     referents.referent_designate(designation=designation, referent=educator, by=coord, on=TODAY)
     with pytest.raises(ServiceError, match="Seul le référent"):
         referents.referent_accept(designation=designation, by=other, on=TODAY)
+    inform_everyone(case, by=coord)
     referents.referent_accept(designation=designation, by=educator, on=TODAY)
     designation.refresh_from_db()
     assert designation.next_bilan_due_on == TODAY + timedelta(days=183)
@@ -151,6 +152,7 @@ def test_closure_needs_a_coded_reason_and_revokes_the_referent(w, case, coord):
     designation = case.designations.get()
     educator = signed(w, "prev_spe")
     referents.referent_designate(designation=designation, referent=educator, by=coord, on=TODAY)
+    inform_everyone(case, by=coord)
     referents.referent_accept(designation=designation, by=educator, on=TODAY)
     bilans.case_await_bilan_examen(case=case)
     with pytest.raises(ServiceError, match="motif de clôture"):

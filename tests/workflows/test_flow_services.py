@@ -7,6 +7,7 @@ from viewflow.workflow.status import PROCESS
 
 from casework.models import Case, PendingStep
 from casework.services.errors import ServiceError
+from tests.factories import inform_everyone
 from tests.workflows.helpers import active_tasks, journal_kinds, the_task
 from workflows.services import task_complete
 
@@ -23,6 +24,7 @@ def designate(case, coord, user, node="designate"):
 
 
 def accept(case, user, node="accept"):
+    inform_everyone(case, by=user)
     task_complete(task=the_task(case, node), user=user, data={"accepted_on": TODAY})
 
 
@@ -91,6 +93,7 @@ def test_referent_branch_end_to_end(signal, coord, referent, member):
         "signalement",
         "decision",
         "designation",
+        *["information"] * len(case.informations.all()),  # the youth, and parents of a minor
         "acceptance",
         "bilan",
         "status",
