@@ -416,7 +416,10 @@ def _median_rows_portable(
 # --- Entry point ----------------------------------------------------------------
 
 
-def _expected_groups(dimension: str | None, territory: Territory, period: Period) -> list[str]:
+def _expected_groups(dimension: str | None, territory: Territory, period: Period, today: date) -> list[str]:
+    """The groups every table lists, data or not. Groups known in advance to be
+    empty (months not begun, inactive cells) are left out: a masked figure
+    whose value anyone can guess would defeat secondary suppression."""
     if dimension is None:
         return []
     if dimension == "profil":
@@ -428,9 +431,10 @@ def _expected_groups(dimension: str | None, territory: Territory, period: Period
     if dimension == "orientation":
         return [o.value for o in Orientation]
     if dimension == "month":
-        return period.months
+        return [month for month in period.months if month <= f"{today:%Y-%m}"]
     if dimension == "cell":
-        return [str(pk) for pk in territory.cells().order_by("name").values_list("pk", flat=True)]
+        cells = territory.cells().filter(is_active=True).order_by("name")
+        return [str(pk) for pk in cells.values_list("pk", flat=True)]
     if dimension == "partnership":
         return [str(pk) for pk in territory.partnerships().order_by("name").values_list("pk", flat=True)]
     raise ValueError(INVALID_GROUP_BY.format(group_by=dimension))
@@ -483,7 +487,7 @@ def compute(
         connection=connections[Case.objects.db],
         totals=totals,
     )
-    ctx.groups = _expected_groups(group_by, territory, period)
+    ctx.groups = _expected_groups(group_by, territory, period, ctx.today)
     rows: list[Row] = []
     for family in (
         _youths_signalled,

@@ -20,6 +20,8 @@ Ouest: 6 youths (F 2, M 4; 12-15: 2, 16-17: 1, 18-25: 3; décrocheur 4, primo
 Lens: 1 youth, examined in 20 d, 1 follow-up référent.
 """
 
+from datetime import date
+
 import pytest
 
 from casework.models.codes import age_band
@@ -185,6 +187,11 @@ def test_monthly_series(plan):
     series = [got[("youths_signalled", f"2026-{m:02d}")] for m in range(1, 13)]
     assert series == [2, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0]
     assert got[("bilans_presented", "2026-04")] == 1
+    # Months not begun are not listed (a masked zero anyone can guess would
+    # give away the figure next to it).
+    running = values(compute(territory_of(plan.centre), "2026", "month", today=date(2026, 9, 15)))
+    assert ("youths_signalled", "2026-09") in running
+    assert ("youths_signalled", "2026-10") not in running
     # Stocks have no monthly rows.
     assert ("followups_referent", "2026-01") not in got
 
@@ -194,6 +201,9 @@ def test_split_by_cell_and_partnership(plan):
     assert by_cell[("youths_signalled", str(plan.centre.pk))] == 5
     assert by_cell[("youths_signalled", str(plan.ouest.pk))] == 6
     assert by_cell[("members_signed_pct", str(plan.ouest.pk))] == 100.0
+    assert ("youths_signalled", str(plan.world["cells"]["Arras – centre"].pk)) in by_cell
+    # The inactive cell is not listed.
+    assert len([k for k in by_cell if k[0] == "youths_signalled" and k[1]]) == 2
     by_partnership = values(compute("departement:62", "2026", "partnership", today=TODAY))
     assert by_partnership[("youths_signalled", str(plan.lens_partnership.pk))] == 1
     assert by_partnership[("cells_with_charter_pct", str(plan.lens_partnership.pk))] == 0.0
@@ -230,7 +240,7 @@ def test_portable_median_agrees_with_percentile_cont(plan, group_by):
         today=TODAY,
         connection=connection,
     )
-    ctx.groups = engine._expected_groups(group_by, ctx.territory, ctx.period)
+    ctx.groups = engine._expected_groups(group_by, ctx.territory, ctx.period, TODAY)
     for family, count_code, median_code in (
         (engine._examen_delay, "cases_examined", "median_days_to_examen"),
         (engine._first_bilan_delay, "designations_first_bilan", "median_days_to_first_bilan"),
