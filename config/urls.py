@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.health import healthz
+from workflows.site import home, site
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -12,4 +13,6 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("indicateurs/", include("indicators.urls")),
     path("api/v1/indicators/", include("indicators.api_urls")),
+    path("", home, name="home"),
+    path("app/", site.urls),
 ]

@@ -1,0 +1,169 @@
+"""viewflow's frontend for CaseFlow, scoped per case (engineering-notes pitfall 4).
+
+viewflow's process list/detail, task list and per-process pages check only the
+global permission to enter the app. Here:
+
+- every URL carrying a `process_pk` first checks that the process's case is
+  visible to the user and that `task_pk` (if any) belongs to that process,
+  else 404;
+- the process list and detail redirect to our case list and case file;
+- inbox, queue, archive and the task list only list tasks of visible cases;
+- bulk assign/unassign are not exposed;
+- a task completed or locked by someone else meanwhile gives a French message,
+  never a 403 or a 500.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import URLPattern, URLResolver, reverse
+from django.utils.safestring import mark_safe
+from django.views import View
+from viewflow.workflow.exceptions import FlowLockFailed
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow.views import (
+    DashboardTaskListView,
+    FlowArchiveListView,
+    FlowInboxListView,
+    FlowQueueListView,
+)
+from viewflow.workflow.status import STATUS
+
+from permissions.visibility import visible_cases
+from workflows.models import CaseProcess, CaseTask
+from workflows.services import TASK_BUSY, TASK_DONE
+
+
+def _case_detail(process_pk) -> str:
+    case_id = CaseProcess.objects.filter(pk=process_pk).values_list("case_id", flat=True).first()
+    return reverse("situations:detail", args=[case_id])
+
+
+def scoped_process_view(view):
+    """Wrap a viewflow view whose URL names a process: out of scope → 404."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        process_pk, task_pk = kwargs["process_pk"], kwargs.get("task_pk")
+        visible = CaseProcess.objects.filter(
+            pk=process_pk, case__in=visible_cases(request.user).values("pk")
+        ).exists()
+        if not visible or (
+            task_pk is not None and not CaseTask.objects.filter(pk=task_pk, process_id=process_pk).exists()
+        ):
+            raise Http404("Situation introuvable.")
+        try:
+            return view(request, *args, **kwargs)
+        except FlowLockFailed:
+            messages.error(request, TASK_BUSY)
+        except PermissionDenied:
+            task = CaseTask.objects.filter(pk=task_pk).first() if task_pk else None
+            if task is None or task.status in (STATUS.NEW, STATUS.ASSIGNED):
+                raise
+            messages.error(request, TASK_DONE)
+        return HttpResponseRedirect(_case_detail(process_pk))
+
+    return wrapped
+
+
+def _scope_patterns(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            _scope_patterns(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and "process_pk" in str(pattern.pattern):
+            pattern.callback = scoped_process_view(pattern.callback)
+    return patterns
+
+
+class _RedirectView(View):
+    flow_class = None
+    viewset = None
+
+
+class InboxRedirectView(_RedirectView):
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.viewset.reverse("inbox"))
+
+
+class ProcessListRedirectView(_RedirectView):
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(reverse("situations:index"))
+
+
+class ProcessDetailRedirectView(_RedirectView):
+    """Reached only through scoped_process_view: the case is visible."""
+
+    def get(self, request, process_pk, **kwargs):
+        return HttpResponseRedirect(_case_detail(process_pk))
+
+
+class TaskColumnsMixin:
+    """Adds the case reference and the due date to viewflow's task lists."""
+
+    columns = ("task_id", "task_title", "case_reference", "due_on", "created")
+
+    def task_title(self, task):
+        return task.title
+
+    task_title.short_description = "Tâche"
+
+    def case_reference(self, task):
+        case = task.process.caseprocess.case
+        url = reverse("situations:detail", args=[case.pk])
+        return mark_safe(f'<a href="{url}">{case.reference}</a>')
+
+    case_reference.short_description = "Situation"
+
+    def due_on(self, task):
+        return task.data.get("due_on", "")
+
+    due_on.short_description = "Échéance"
+
+
+def _scoped(queryset, request):
+    return queryset.visible_to(request.user).select_related("process__caseprocess__case")
+
+
+class InboxView(TaskColumnsMixin, FlowInboxListView):
+    title = "Mes tâches"
+
+    def get_queryset(self):
+        return _scoped(super().get_queryset(), self.request)
+
+
+class QueueView(TaskColumnsMixin, FlowQueueListView):
+    title = "Tâches à prendre"
+
+    def get_queryset(self):
+        return _scoped(super().get_queryset(), self.request)
+
+
+class ArchiveView(TaskColumnsMixin, FlowArchiveListView):
+    title = "Tâches terminées"
+
+    def get_queryset(self):
+        return _scoped(super().get_queryset(), self.request)
+
+
+class TaskListView(TaskColumnsMixin, DashboardTaskListView):
+    title = "Tâches"
+
+    def get_queryset(self):
+        return _scoped(super().get_queryset(), self.request)
+
+
+class CaseFlowAppViewset(FlowAppViewset):
+    dashboard_view_class = InboxRedirectView
+    process_list_view_class = ProcessListRedirectView
+    process_detail_view_class = ProcessDetailRedirectView
+    inbox_view_class = InboxView
+    queue_view_class = QueueView
+    archive_view_class = ArchiveView
+    task_list_view_class = TaskListView
+    tasks_assign_path = None
+    tasks_unassign_path = None
+
+    def _get_urls(self):
+        return _scope_patterns(super()._get_urls())
