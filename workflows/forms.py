@@ -10,6 +10,7 @@ from casework.models import (
     Commune,
     Decision,
     Institution,
+    PersonInformation,
     RappelALOrdre,
 )
 from casework.models.codes import (
@@ -151,7 +152,30 @@ class DesignateForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
+    """Acceptance; records at the same time the information of the person when not done yet."""
+
     accepted_on = _date("J'accepte d'être référent de ce jeune à compter du", initial=timezone.localdate)
+    informed_on = _date(
+        "Le jeune (et, s'il est mineur, ses parents) a été informé du suivi le",
+        required=False,
+        help_text="À remplir si l'information n'est pas encore enregistrée dans la situation.",
+    )
+    information_channel = forms.ChoiceField(
+        label="Moyen d'information", choices=[("", "—"), *PersonInformation.Channel.choices], required=False
+    )
+    information_adhesion = forms.ChoiceField(
+        label="Réponse à la proposition de suivi",
+        choices=[("", "—"), *PersonInformation.Adhesion.choices],
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("informed_on"):
+            for name in ("information_channel", "information_adhesion"):
+                if not data.get(name):
+                    self.add_error(name, "Précisez-le pour enregistrer l'information.")
+        return data
 
 
 class BilanForm(forms.Form):

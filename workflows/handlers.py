@@ -8,7 +8,7 @@ The HTTP task views and `workflows.services.task_complete` both go through
 from collections.abc import Callable
 
 from casework.models import Case, ReferentDesignation
-from casework.services import bilans, decisions, measures, referents
+from casework.services import bilans, decisions, information, measures, referents
 from casework.services.errors import TransitionNotAllowed
 
 NO_MEASURE = "Aucune mesure en cours de ce type pour cette situation."
@@ -58,6 +58,16 @@ def _designate(kind):
 
 def _accept(kind):
     def handler(case, user, data):
+        if data.get("informed_on"):
+            for addressee in information.missing_information(case, data["informed_on"]):
+                information.information_record(
+                    case=case,
+                    addressee=addressee,
+                    informed_on=data["informed_on"],
+                    channel=data["information_channel"],
+                    adhesion=data["information_adhesion"],
+                    by=user,
+                )
         referents.referent_accept(designation=_designation(case, kind), by=user, on=data["accepted_on"])
 
     return handler

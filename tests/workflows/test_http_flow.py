@@ -60,6 +60,20 @@ def test_referent_branch_end_to_end_over_http(client, w, cell, member, coord, re
 
     client.force_login(referent)
     response = take_and_do(client, case, "accept", {"accepted_on": TODAY}, assign=False)
+    assert response.status_code == 200  # the youth and his parents were not informed yet
+    assert "pas encore été informé" in response.content.decode()
+    response = take_and_do(
+        client,
+        case,
+        "accept",
+        {
+            "accepted_on": TODAY,
+            "informed_on": TODAY,
+            "information_channel": "entretien",
+            "information_adhesion": "adhere",
+        },
+        assign=False,
+    )
     assert response.status_code == 302
     response = client.post(
         reverse("situations:contact", args=[case.pk]),
@@ -97,6 +111,8 @@ def test_referent_branch_end_to_end_over_http(client, w, cell, member, coord, re
         "signalement",
         "decision",
         "designation",
+        "information",  # the youth
+        "information",  # the holders of parental authority (a minor)
         "acceptance",
         "contact",
         "bilan",
