@@ -1,10 +1,14 @@
 from django.urls import path
 
-from privacy.views import twofactor
+from privacy.views import archive, reports, subject_access, twofactor
 
 app_name = "privacy"
 
 urlpatterns = [
     path("compte/double-authentification/configuration/", twofactor.setup, name="twofactor_setup"),
     path("compte/double-authentification/verification/", twofactor.verify, name="twofactor_verify"),
+    path("archives/", archive.archive_list, name="archive_list"),
+    path("archives/<int:pk>/", archive.archive_open, name="archive_open"),
+    path("situations/<int:pk>/droit-d-acces/", subject_access.subject_access, name="subject_access"),
+    path("rapports-de-purge/", reports.purge_reports, name="purge_reports"),
 ]

@@ -159,6 +159,8 @@ class Membership(models.Model):
         COORDONNATEUR = "coordonnateur", "Coordonnateur"
         MAIRE_PRESIDENT = "maire_president", "Maire / président"
         MEMBRE = "membre", "Membre de la cellule"
+        # Reads access logs, purge reports and break-the-glass reviews; no case data.
+        DPO = "dpo", "Délégué à la protection des données"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="memberships")

@@ -116,6 +116,19 @@ def indicators(partnership, year):
     }
 
 
+def published_indicators(partnership):
+    """What the indicators app publishes for the past years, in every breakdown."""
+    import indicators
+
+    return {
+        (period, group_by): indicators.compute(
+            f"partnership:{partnership.pk}", period, group_by, today=date(2025, 2, 1)
+        )
+        for period in ("2021", "2022")
+        for group_by in (None, "profil", "age_band", "sex", "orientation")
+    }
+
+
 def test_youth_turning_25_is_purged_before_the_three_years(cell, coordinator):
     case = make_case(cell, by=coordinator, birth_date=date(2000, 6, 1), signaled_on=date(2020, 1, 10))
     close(case, date(2024, 9, 1))
@@ -218,10 +231,13 @@ def test_purge_leaves_indicators_unchanged(w, cell, coordinator):
     kept = make_case(cell, by=coordinator, birth_date=date(2009, 5, 5), signaled_on=date(2021, 9, 9))
     fill(kept, coordinator)
     before = indicators(partnership, 2021)
+    published_before = published_indicators(partnership)
+    assert any(row.value for row in published_before[("2021", None)])
 
     run = retention_run(today=date(2025, 2, 1))
 
     assert run.total()["cases_purged"] == 2
+    assert published_indicators(partnership) == published_before
     after = indicators(partnership, 2021)
     # The only change: the aged-out case now has a closure reason.
     assert after["closures"] == sorted(before["closures"] + [ClosureReason.AGE_LIMITE])

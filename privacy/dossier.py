@@ -1,0 +1,81 @@
+"""Everything the product holds on a case or a youth, gathered for display or print.
+
+Read helpers for the archive page and the right-of-access PDF. Callers have
+already decided the reader may see it all (permissions.archive) and log the
+access; nothing here filters.
+"""
+
+from dataclasses import dataclass, field
+
+from casework.models import Case, Youth
+from permissions.models import AccessLog
+
+
+@dataclass
+class CaseFile:
+    case: Case
+    motifs: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+    rappels: list = field(default_factory=list)
+    cddf_referrals: list = field(default_factory=list)
+    designations: list = field(default_factory=list)
+    bilans: list = field(default_factory=list)
+    informations: list = field(default_factory=list)
+    disclosures: list = field(default_factory=list)
+    journal: list = field(default_factory=list)
+
+
+def case_file(case: Case) -> CaseFile:
+    return CaseFile(
+        case=case,
+        motifs=list(case.motifs.all()),
+        decisions=list(
+            case.decisions.select_related("pilot_institution", "decided_by").order_by("decided_on", "id")
+        ),
+        rappels=list(case.rappels.order_by("opened_on", "id")),
+        cddf_referrals=list(case.cddf_referrals.order_by("opened_on", "id")),
+        designations=list(
+            case.designations.select_related("referent", "institution").order_by("opened_on", "id")
+        ),
+        bilans=list(case.bilans.select_related("author").order_by("presented_on", "id")),
+        informations=list(case.informations.select_related("recorded_by").order_by("created_at", "id")),
+        disclosures=list(
+            case.disclosures.select_related("institution", "created_by").order_by("starts_on", "id")
+        ),
+        journal=list(case.journal.select_related("actor").order_by("at", "id")),
+    )
+
+
+def same_person(youth: Youth):
+    """Every youth row of the partnership for the same person (one row per signalement)."""
+    return Youth.objects.filter(
+        partnership_id=youth.partnership_id, identity_key=youth.identity_key, birth_date=youth.birth_date
+    ).order_by("created_at", "pk")
+
+
+@dataclass
+class YouthFile:
+    youths: list
+    cases: list[CaseFile]
+    access_log: list[AccessLog]
+
+    @property
+    def youth(self) -> Youth:
+        return self.youths[0]
+
+
+def youth_file(youth: Youth) -> YouthFile:
+    """The youth's identity, all their cases in the partnership (archived ones too) and who read them."""
+    youths = list(same_person(youth).select_related("commune"))
+    cases = list(
+        Case.objects.filter(youth__in=youths)
+        .exclude(status=Case.Status.PURGE)
+        .select_related("cell", "partnership", "commune", "source_institution")
+        .order_by("signaled_on", "id")
+    )
+    access_log = list(
+        AccessLog.objects.filter(case__in=cases)
+        .select_related("user", "user__institution")
+        .order_by("at", "id")
+    )
+    return YouthFile(youths=youths, cases=[case_file(case) for case in cases], access_log=access_log)

@@ -1,0 +1,45 @@
+"""Retention reports: counts per run and partnership, for coordinators and the DPO."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from casework.models import PurgeReport
+from casework.services.retention import RETENTION_YEARS_AFTER_CLOSURE
+from permissions import archive
+
+COUNT_LABELS = [
+    ("cases_archived", "Versées en archive"),
+    ("cases_purged", "Purgées"),
+    ("cases_purged_3_ans", "dont 3 ans après clôture"),
+    ("cases_purged_25_ans", "dont 25 ans du jeune"),
+    ("cases_closed_25_ans", "Closes à 25 ans"),
+    ("youths", "Identités supprimées"),
+    ("journal_entries", "Entrées de journal supprimées"),
+    ("bilan_texts", "Textes de bilan effacés"),
+    ("measure_texts", "Textes de mesure effacés"),
+    ("informations", "Informations supprimées"),
+    ("disclosures", "Partages supprimés"),
+    ("permissions", "Habilitations retirées"),
+    ("errors", "Erreurs"),
+]
+
+
+def purge_reports(request: HttpRequest) -> HttpResponse:
+    partnerships = archive.overseen_partnerships(request.user)
+    if not partnerships.exists():
+        raise Http404("Page introuvable.")
+    reports = (
+        PurgeReport.objects.filter(partnership__in=partnerships)
+        .select_related("partnership")
+        .order_by("-run_at", "partnership__name")[:400]
+    )
+    rows = [(report, [report.counts.get(key, 0) for key, _ in COUNT_LABELS]) for report in reports]
+    return render(
+        request,
+        "privacy/purge_reports.html",
+        {
+            "rows": rows,
+            "labels": [label for _, label in COUNT_LABELS],
+            "years": RETENTION_YEARS_AFTER_CLOSURE,
+        },
+    )

@@ -1,0 +1,64 @@
+"""Purge reports: counts for the partnership's coordinators and DPO; nobody else."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from casework.models import Membership
+from casework.services.retention import retention_run
+from tests.factories import make_case, make_user
+
+
+@pytest.fixture
+def dpo(w):
+    user = make_user(institution=w["institutions"]["mairie_arras"])
+    Membership.objects.create(
+        user=user,
+        partnership=w["partnerships"]["arras"],
+        institution=w["institutions"]["mairie_arras"],
+        role=Membership.Role.DPO,
+    )
+    return user
+
+
+@pytest.fixture
+def purged(cell, coordinator):
+    case = make_case(
+        cell,
+        by=coordinator,
+        first_name="Léa",
+        last_name="Martin",
+        birth_date=date(2000, 6, 1),
+        signaled_on=date(2020, 1, 10),
+    )
+    retention_run(today=date(2025, 6, 1))
+    return case
+
+
+@pytest.mark.parametrize("who", ["coordinator", "dpo"])
+def test_coordinator_and_dpo_read_the_counts(client, request, purged, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(reverse("privacy:purge_reports"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "CLSPD d&#x27;Arras" in body and "Lens" not in body
+    assert purged.reference not in body and "Martin" not in body
+    assert response.context["rows"][0][1][1] == 1  # one case purged
+
+
+def test_dpo_sees_no_case(dpo, purged, case):
+    from permissions.visibility import visible_cases
+
+    assert not visible_cases(dpo).exists()
+
+
+def test_member_gets_404(client, member, purged):
+    client.force_login(member)
+    assert client.get(reverse("privacy:purge_reports")).status_code == 404
+
+
+def test_another_partnerships_coordinator_sees_only_their_own(client, other_coordinator, purged):
+    client.force_login(other_coordinator)
+    body = client.get(reverse("privacy:purge_reports")).content.decode()
+    assert "Lens" in body and "Arras" not in body

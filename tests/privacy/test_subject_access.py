@@ -1,0 +1,91 @@
+"""Right of access: a PDF of everything held on one youth, for the coordinator only, logged."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from casework.models import Bilan, Case, JournalEntry
+from casework.models.codes import Adhesion, Situation
+from permissions.models import AccessLog
+from tests.factories import inform_everyone, make_case
+
+
+def test_coordinator_gets_the_pdf_and_the_production_is_logged(client, coordinator, case, cell):
+    Bilan.objects.create(
+        case=case,
+        period_start=date.today() - timedelta(days=30),
+        period_end=date.today(),
+        adhesion=Adhesion.BONNE,
+        situation=Situation.SCOLARISE,
+        recommendation=Bilan.Recommendation.PROLONGER,
+        presented_on=date.today(),
+        text="Assiduité retrouvée",
+    )
+    inform_everyone(case, by=coordinator)
+    # An earlier signalement of the same person (a separate youth row), now archived.
+    earlier = make_case(
+        cell, by=coordinator, first_name="Léa", last_name="Martin", signaled_on=date(2023, 9, 1)
+    )
+    Case.objects.filter(pk=earlier.pk).update(status=Case.Status.ARCHIVE, closed_on=date(2024, 1, 1))
+    client.force_login(coordinator)
+    url = reverse("privacy:subject_access", args=[case.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200 and "Martin" not in page.content.decode()
+    response = client.post(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="droit-acces-{case.reference}.pdf"'
+    pdf = response.content
+    assert pdf.startswith(b"%PDF")
+    logs = AccessLog.objects.filter(channel="export", user=coordinator)
+    assert sorted(logs.values_list("case_reference", flat=True)) == sorted(
+        [case.reference, earlier.reference]
+    )
+    assert set(logs.values_list("reason", flat=True)) == {"droit d'accès (RGPD art. 15)"}
+    for c in (case, earlier):
+        assert JournalEntry.objects.filter(
+            case=c, summary="Relevé du droit d'accès produit pour la personne concernée"
+        ).exists()
+
+
+def test_pdf_holds_identity_journal_bilans_and_access_log(client, coordinator, case, monkeypatch):
+    # Uncompressed page streams, so that the text can be searched in the bytes.
+    monkeypatch.setattr("reportlab.rl_config.pageCompression", 0)
+    Bilan.objects.create(
+        case=case,
+        period_start=date.today() - timedelta(days=30),
+        period_end=date.today(),
+        adhesion=Adhesion.BONNE,
+        situation=Situation.SCOLARISE,
+        recommendation=Bilan.Recommendation.PROLONGER,
+        presented_on=date.today(),
+        text="Assiduite-retrouvee",
+    )
+    client.force_login(coordinator)
+    pdf = client.post(reverse("privacy:subject_access", args=[case.pk])).content
+    for text in (
+        b"Martin",
+        case.reference.encode(),
+        b"Assiduite-retrouvee",
+        b"Signalement par",
+        b"droit d'acc",
+    ):
+        assert text in pdf, text
+
+
+@pytest.mark.parametrize("who", ["member", "other_coordinator"])
+def test_others_get_404(client, request, case, who):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("privacy:subject_access", args=[case.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+def test_purged_case_gets_404(client, coordinator, case):
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.PURGE, youth=None)
+    client.force_login(coordinator)
+    assert client.post(reverse("privacy:subject_access", args=[case.pk])).status_code == 404
