@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from config.health import healthz
 from workflows.site import home, site
@@ -15,4 +17,13 @@ urlpatterns = [
     path("api/v1/indicators/", include("indicators.api_urls")),
     path("", home, name="home"),
     path("app/", site.urls),
+    path("api/v1/", include("permissions.api.urls")),
+    # The schema documents shapes only (no data): public, like the code.
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path(
+        "api/docs/",
+        # The split view serves its init script as a file: no inline script for the CSP.
+        login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

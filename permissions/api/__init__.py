@@ -1,0 +1,1 @@
+"""Read API (DRF) over the charter's single visibility policy."""

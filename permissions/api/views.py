@@ -1,0 +1,90 @@
+"""Read endpoints over `visible_cases`: list, search, detail, access log.
+
+Every case shown is logged (`log_access`) with the channel it was shown on.
+Cases outside the user's scope answer 404, exactly like cases that do not
+exist; members who owe a charter signature get 403 naming the charter.
+"""
+
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from unidecode import unidecode
+
+from permissions.access import get_coordinated_case_for_user
+from permissions.access_log import Channel, access_log_for_case, log_access
+from permissions.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
+from permissions.api.auth import ChartersSigned
+from permissions.api.presentation import present_cases, with_related
+from permissions.api.serializers import AccessLogSerializer, CaseSerializer
+from permissions.models import AccessLog
+from permissions.visibility import visible_cases
+
+
+def search_filter(term: str) -> Q:
+    """Every word of `term` must appear in the youth's name (accents and case ignored) or the reference."""
+    query = Q()
+    for word in unidecode(term).lower().replace("-", " ").replace("'", " ").split():
+        query &= Q(youth__identity_key__contains=word) | Q(reference__icontains=word)
+    return query
+
+
+class CasePagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class CaseList(generics.GenericAPIView):
+    permission_classes = (IsAuthenticated, ChartersSigned)
+    serializer_class = CaseSerializer
+    pagination_class = CasePagination
+    filter_backends = ()
+
+    def get_queryset(self):
+        queryset = visible_cases(self.request.user)
+        term = self.request.query_params.get("search", "").strip()
+        if term:
+            queryset = queryset.filter(search_filter(term))
+        return with_related(queryset).order_by("-signaled_on", "-id")
+
+    @extend_schema(
+        summary="Situations visibles",
+        parameters=[OpenApiParameter("search", str, description="Nom du jeune ou référence du dossier")],
+        responses=CaseSerializer(many=True),
+    )
+    def get(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        channel = Channel.SEARCH if request.query_params.get("search", "").strip() else Channel.API_LIST
+        log_access(user=request.user, cases=page, channel=channel)
+        return self.get_paginated_response(present_cases(page))
+
+
+class CaseDetail(generics.GenericAPIView):
+    permission_classes = (IsAuthenticated, ChartersSigned)
+    serializer_class = CaseSerializer
+
+    @extend_schema(summary="Une situation", responses=CaseSerializer)
+    def get(self, request, pk: int):
+        case = with_related(visible_cases(request.user).filter(pk=pk)).first()
+        if case is None:
+            raise Http404
+        log_access(user=request.user, cases=case, channel=Channel.API_DETAIL)
+        [data] = present_cases([case])
+        return Response(data)
+
+
+class CaseAccessLog(generics.GenericAPIView):
+    """Who displayed this case, when, in which representation: for its coordinators only."""
+
+    permission_classes = (IsAuthenticated, ChartersSigned)
+    serializer_class = AccessLogSerializer
+    queryset = AccessLog.objects.none()  # for the schema; rows come from access_log_for_case
+
+    @extend_schema(summary="Journal des accès à une situation", responses=AccessLogSerializer(many=True))
+    def get(self, request, pk: int):
+        case = get_coordinated_case_for_user(request.user, pk)
+        page = self.paginate_queryset(access_log_for_case(case))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,0 +1,109 @@
+"""The permission matrix, as data: account × kind of case × channel → what is shown.
+
+`F`, `C`, `S` = the case is shown as full / cell_summary / scoped_summary;
+`-` = it does not exist for this account (404 on detail, absent from lists
+and searches); `403` = the account owes a charter signature (every channel
+answers 403 naming the charter). The cast is described in conftest.py.
+"""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from permissions.models import AccessLog
+
+KINDS = (
+    "own_cell",
+    "other_cell",
+    "other_partnership",
+    "shared_parquet",
+    "shared_pjj",
+    "expired_share",
+    "revoked_share",
+    "referent_case",
+    "pjj_referent_case",
+)
+
+# fmt: off
+MATRIX = {
+    #              own    other  other   shared   shared  expired revoked referent pjj
+    #              cell   cell   tenant  parquet  pjj     share   share   case     référent
+    "coord_arras": ("F",  "F",   "-",    "F",     "F",    "F",    "F",    "F",     "F"),
+    "membre":      ("C",  "-",   "-",    "C",     "-",    "C",    "-",    "-",     "-"),
+    "nonsigne":    ("403", "403", "403", "403",   "403",  "403",  "403",  "403",   "403"),
+    "referent":    ("C",  "-",   "-",    "C",     "-",    "C",    "-",    "F",     "-"),
+    "coord_lens":  ("-",  "-",   "F",    "-",     "-",    "-",    "-",    "-",     "-"),
+    "magistrat":   ("-",  "-",   "-",    "S",     "-",    "-",    "-",    "-",     "-"),
+    "pjj":         ("-",  "-",   "-",    "-",     "S",    "-",    "-",    "-",     "F"),
+    "prefecture":  ("-",  "-",   "-",    "-",     "-",    "-",    "-",    "-",     "-"),
+    "superuser":   ("-",  "-",   "-",    "-",     "-",    "-",    "-",    "-",     "-"),
+    "admin":       ("-",  "-",   "-",    "-",     "-",    "-",    "-",    "-",     "-"),
+}
+# fmt: on
+
+CODES = {"F": "full", "C": "cell_summary", "S": "scoped_summary"}
+CHANNELS = ("api_detail", "api_list", "search")
+
+
+def api_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def observe(client, case, channel) -> str:
+    """What `client` gets for `case` on `channel`, in the matrix's codes."""
+    if channel == "api_detail":
+        response = client.get(f"/api/v1/cases/{case.pk}/")
+        if response.status_code in (403, 404):
+            return str(response.status_code).replace("404", "-")
+        assert response.status_code == 200
+        rows = [response.json()]
+    else:
+        params = {"search": case.youth.last_name} if channel == "search" else {"page_size": 100}
+        response = client.get("/api/v1/cases/", params)
+        if response.status_code == 403:
+            return "403"
+        assert response.status_code == 200
+        rows = [row for row in response.json()["results"] if row["reference"] == case.reference]
+        if channel == "search":
+            # A search never returns a case the user may not see.
+            assert len(response.json()["results"]) == len(rows)
+    if not rows:
+        return "-"
+    [row] = rows
+    assert row["id"] == case.pk
+    return {v: k for k, v in CODES.items()}[row["representation"]]
+
+
+@pytest.mark.parametrize("account", MATRIX)
+def test_permission_matrix(cast, account):
+    client = api_client(cast.users[account])
+    observed = {
+        (kind, channel): observe(client, cast.cases[kind], channel) for kind in KINDS for channel in CHANNELS
+    }
+    expected = {
+        (kind, channel): code
+        for kind, code in zip(KINDS, MATRIX[account], strict=True)
+        for channel in CHANNELS
+    }
+    assert observed == expected
+
+
+@pytest.mark.parametrize("account", ["coord_arras", "magistrat", "referent"])
+def test_every_displayed_case_is_logged_with_its_channel(cast, account):
+    user = cast.users[account]
+    client = api_client(user)
+    for kind in KINDS:
+        for channel in CHANNELS:
+            observe(client, cast.cases[kind], channel)
+    shown = {kind for kind, code in zip(KINDS, MATRIX[account], strict=True) if code in CODES}
+    logged = AccessLog.objects.filter(user=user)
+    for kind in shown:
+        case = cast.cases[kind]
+        rows = logged.filter(case=case)
+        assert set(rows.values_list("channel", flat=True)) == {"api_detail", "api_list", "search"}
+        assert set(rows.values_list("representation", flat=True)) == {
+            CODES[MATRIX[account][KINDS.index(kind)]]
+        }
+    assert not logged.exclude(case__in=[cast.cases[k] for k in shown]).exists()
