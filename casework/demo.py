@@ -127,6 +127,33 @@ def _membership(user, partnership, institution, role, cell=None) -> None:
     )
 
 
+CHARTER_V1_TEXT = (
+    "Charte de confidentialité de la cellule de veille (version de démonstration). Les membres "
+    "s'engagent à ne partager que les informations strictement nécessaires au suivi, à ne pas les "
+    "communiquer à des tiers (CSI L132-5) et à ne jamais évoquer de situation nominative en plénière."
+)
+
+
+def seed_charters(partnerships: dict, *, coordinators: dict, signatories: dict) -> None:
+    """Charter v1 of each partnership, signed by `signatories` (nonsigne.arras never signs).
+
+    Hook: the charter issue adds version 2 of the CLSPD d'Arras charter right
+    after this (adopted later, so that some v1 signatories must sign again).
+    """
+    from permissions.charter import charter_adopt, charter_sign
+    from permissions.services import current_charter
+
+    for key, partnership in partnerships.items():
+        charter = current_charter(partnership) or charter_adopt(
+            partnership=partnership, text=CHARTER_V1_TEXT, by=coordinators[key]
+        )
+        if charter.version != 1:
+            continue  # a later version exists: v1 signatures are history
+        for user in signatories[key]:
+            if not charter.signatures.filter(user=user).exists():
+                charter_sign(user=user, charter=charter)
+
+
 @transaction.atomic
 def seed_demo_world() -> list[tuple[str, str]]:
     """Create the reference data and the demo accounts; return (login, what they see)."""
@@ -149,9 +176,32 @@ def seed_demo_world() -> list[tuple[str, str]]:
     referent = _user("referent.arras", "Rachid", "Référent", inst["prev_spe"])
     _membership(referent, parts["arras"], inst["prev_spe"], Membership.Role.MEMBRE, cells["Arras – centre"])
     _user("magistrat.arras", "Mathilde", "Magistrate", inst["parquet_arras"])
-    _user("pjj.arras", "Paul", "Éducateur PJJ", inst["pjj"])
+    pjj = _user("pjj.arras", "Paul", "Éducateur PJJ", inst["pjj"])
+    # The PJJ sits in the centre cell (it signs the charter there) and is the
+    # natural référent for récidive prevention.
+    _membership(pjj, parts["arras"], inst["pjj"], Membership.Role.MEMBRE, cells["Arras – centre"])
     _user("prefecture", "Pierre", "Préfecture", inst["prefecture"])
     _user("admin", "Alice", "Administratrice", None, is_staff=True, is_superuser=False)
+    seed_charters(
+        parts,
+        coordinators={"arras": coord_arras, "lens": coord_lens},
+        signatories={"arras": [coord_arras, membre, referent, pjj], "lens": [coord_lens]},
+    )
+    # The parcours live in workflows (viewflow); imported here so that one
+    # command seeds the whole demo.
+    from workflows.demo import seed_demo_cases
+
+    seed_demo_cases(
+        users={
+            "member": membre,
+            "coord": coord_arras,
+            "referent": referent,
+            "pjj": pjj,
+            "coord_lens": coord_lens,
+        },
+        cells=cells,
+        institutions=inst,
+    )
     return [
         ("coord.arras", "coordonnatrice du CLSPD d'Arras : dossiers complets de ses deux cellules"),
         (
