@@ -48,8 +48,8 @@ bench: venv
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m bench $(BENCH_ARGS)
 
 bpmn: venv
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py flowexport workflows.flows.CaseFlow --format bpmn > workflows/doc/case_flow.bpmn
-	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py flowexport workflows.flows.CaseFlow --format svg > workflows/doc/case_flow.svg
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py flowexport workflows/flows.CaseFlow --format bpmn > workflows/doc/case_flow.bpmn
+	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py flowexport workflows/flows.CaseFlow --format svg > workflows/doc/case_flow.svg
 
 clean:
 	rm -rf .venv var/*.sqlite3
