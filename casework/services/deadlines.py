@@ -7,7 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.models import Case, Partnership, PendingStep, StepDeadline
+from casework.services.errors import ServiceError
 from casework.services.journal import journal_log
+
+NON_POSITIVE_DELAY = "Un délai se compte en jours : indiquez un nombre au moins égal à 1."
 
 
 def deadline_days(partnership: Partnership | None, step: str) -> int:
@@ -62,3 +65,19 @@ def step_flag_overdue(*, step_id: int, by=None) -> PendingStep | None:
         data={"step": step.step, "due_on": step.due_on.isoformat()},
     )
     return step
+
+
+@transaction.atomic
+def step_deadlines_set(*, partnership: Partnership, days_by_step: dict[str, int | None]) -> None:
+    """Set (int) or drop (None, back to the default) the partnership's override of each step.
+
+    Callers check who may do it (the partnership's coordinators) and that the
+    values make sense together; this refuses only non-positive delays.
+    """
+    for step, days in days_by_step.items():
+        if days is None:
+            StepDeadline.objects.filter(partnership=partnership, step=step).delete()
+            continue
+        if days < 1:
+            raise ServiceError(NON_POSITIVE_DELAY)
+        StepDeadline.objects.update_or_create(partnership=partnership, step=step, defaults={"days": days})

@@ -27,3 +27,15 @@ def journal_log(
         occurred_on=occurred_on or timezone.localdate(),
         **fields,
     )
+
+
+def journal_log_many(*, entries: list[dict]) -> list[JournalEntry]:
+    """Append many journal entries in one INSERT (scans and batch jobs).
+
+    Each dict takes `journal_log`'s fields, with `case_id` instead of `case`.
+    Call inside the caller's transaction.
+    """
+    today = timezone.localdate()
+    return JournalEntry.objects.bulk_create(
+        [JournalEntry(**{"occurred_on": today, **entry}) for entry in entries]
+    )

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -296,3 +297,34 @@ STALL_SCAN_INTERVAL = timedelta(minutes=env.int("STALL_SCAN_MINUTES", default=15
 # Indicators (domain.md §5): counts below this are shown as "< N" below
 # partnership level.
 INDICATORS_SUPPRESSION_THRESHOLD = env.int("INDICATORS_SUPPRESSION_THRESHOLD", default=5)
+# Escalation of a stalled case, in days after its deadline passed: alert the
+# coordinators, then propose the case for the cell's next séance. Overridable
+# per partnership and rule (StepDeadline steps "<step>.alerte" / "<step>.seance").
+STALL_ESCALATION_DEFAULTS = {"alerte": 15, "seance": 30}
+
+# Periodic work, run by exactly one `celery beat` (or `manage.py
+# run_periodic_inline` when Redis is down). Every task is idempotent and the
+# scan and the timer sweep also take a cache lock, so an overlap does no harm;
+# `expires` drops a run that waited longer than its own period.
+CELERY_BEAT_SCHEDULE |= {
+    "scan-stalled-cases": {
+        "task": "notifications.tasks.scan_stalled_cases",
+        "schedule": STALL_SCAN_INTERVAL,
+        "options": {"expires": STALL_SCAN_INTERVAL.total_seconds() * 0.9},
+    },
+    "fire-workflow-timers": {
+        "task": "notifications.tasks.fire_workflow_timers",
+        "schedule": timedelta(minutes=1),
+        "options": {"expires": 50},
+    },
+    "daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
+    "weekly-digests": {
+        "task": "notifications.tasks.send_weekly_digests",
+        "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
+        "options": {"expires": 6 * 3600},
+    },
+}

@@ -1,0 +1,129 @@
+"""One SQL query per rule: the open cases that are stalled on `today`.
+
+Each rule's candidates are open cases annotated with `anchor`, the date its
+clock started (signalement, decision, designation, acceptance, last activity,
+last bilan…). A case is stalled when its anchor is at least the partnership's
+delay old (`Delays.q`), or, for bilans, when the due date the cell fixed has
+passed. Everything is a queryset: nothing here loops over cases.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from casework.models import Bilan, Case, JournalEntry, MeasureStatus, ReferentDesignation
+from notifications.rules import RULES_BY_CODE, Delays, StallRule
+
+
+def _open_cases() -> QuerySet[Case]:
+    return Case.objects.filter(status__in=Case.OPEN_STATUSES)
+
+
+def _designations(**filters) -> QuerySet[ReferentDesignation]:
+    """Running designations of the outer case."""
+    return ReferentDesignation.objects.filter(
+        case=OuterRef("pk"), ended_on__isnull=True, status=MeasureStatus.EN_COURS, **filters
+    )
+
+
+def _earliest(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.order_by(field).values(field)[:1], output_field=DateField())
+
+
+def _latest(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.order_by(f"-{field}").values(field)[:1], output_field=DateField())
+
+
+def _human_activity() -> QuerySet[JournalEntry]:
+    """Journal entries written by a person. System entries (the scan's own
+    stalled/unstalled entries, automatic jobs) have no actor and never count."""
+    return JournalEntry.objects.filter(case=OuterRef("pk"), actor__isnull=False)
+
+
+def examen() -> QuerySet[Case]:
+    # Back to examen after a réorientation: the clock restarts at that change.
+    back_to_examen = JournalEntry.objects.filter(case=OuterRef("pk"), to_status=Case.Status.SIGNALE)
+    return (
+        _open_cases()
+        .filter(status=Case.Status.SIGNALE)
+        .annotate(anchor=Coalesce(_latest(back_to_examen, "occurred_on"), F("signaled_on")))
+    )
+
+
+def referent_designation() -> QuerySet[Case]:
+    pending = _designations(referent__isnull=True)
+    return _open_cases().filter(Exists(pending)).annotate(anchor=_earliest(pending, "opened_on"))
+
+
+def referent_acceptance() -> QuerySet[Case]:
+    pending = _designations(referent__isnull=False, designated_on__isnull=False, accepted_on__isnull=True)
+    return _open_cases().filter(Exists(pending)).annotate(anchor=_earliest(pending, "designated_on"))
+
+
+def first_contact() -> QuerySet[Case]:
+    pending = _designations(accepted_on__isnull=False, first_contact_on__isnull=True)
+    return _open_cases().filter(Exists(pending)).annotate(anchor=_earliest(pending, "accepted_on"))
+
+
+def contact_gap() -> QuerySet[Case]:
+    following = _designations(accepted_on__isnull=False, first_contact_on__isnull=False)
+    return (
+        _open_cases()
+        .filter(Exists(following))
+        .annotate(
+            anchor=Coalesce(_latest(_human_activity(), "occurred_on"), _latest(following, "first_contact_on"))
+        )
+    )
+
+
+def bilan_due() -> QuerySet[Case]:
+    following = _designations(accepted_on__isnull=False)
+    last_bilan = Bilan.objects.filter(case=OuterRef("pk"))
+    return (
+        _open_cases()
+        .filter(status=Case.Status.ORIENTE)
+        .filter(Exists(following))
+        .annotate(
+            anchor=Coalesce(_latest(last_bilan, "presented_on"), _earliest(following, "accepted_on")),
+            # A due date fixed by the cell (prolongation) wins over the interval.
+            due_override=_earliest(following.filter(next_bilan_due_on__isnull=False), "next_bilan_due_on"),
+        )
+    )
+
+
+def bilan_examen() -> QuerySet[Case]:
+    waiting = Bilan.objects.filter(case=OuterRef("pk"), examined_on__isnull=True)
+    return _open_cases().filter(Exists(waiting)).annotate(anchor=_earliest(waiting, "presented_on"))
+
+
+def case_review() -> QuerySet[Case]:
+    prolonged = Bilan.objects.filter(
+        case=OuterRef("pk"), cell_decision=Bilan.CellDecision.PROLONGER, examined_on__isnull=False
+    )
+    return _open_cases().annotate(anchor=Coalesce(_latest(prolonged, "examined_on"), F("signaled_on")))
+
+
+CANDIDATES: dict[str, Callable[[], QuerySet[Case]]] = {
+    "examen": examen,
+    "referent_designation": referent_designation,
+    "referent_acceptance": referent_acceptance,
+    "first_contact": first_contact,
+    "contact_gap": contact_gap,
+    "bilan_due": bilan_due,
+    "bilan_examen": bilan_examen,
+    "case_review": case_review,
+}
+assert CANDIDATES.keys() == RULES_BY_CODE.keys(), "every rule needs its query"
+
+
+def stalled_cases(rule: StallRule, today: date, delays: Delays) -> QuerySet[Case]:
+    """Open cases stalled on `today` for `rule`, annotated with `anchor` and `due_override`."""
+    candidates = CANDIDATES[rule.code]()
+    if "due_override" not in candidates.query.annotations:
+        candidates = candidates.annotate(due_override=Value(None, output_field=DateField()))
+    overdue = delays.q(rule.step, "anchor", today)
+    return candidates.filter(
+        Q(due_override__isnull=False, due_override__lte=today) | (Q(due_override__isnull=True) & overdue)
+    )

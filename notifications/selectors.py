@@ -1,0 +1,80 @@
+"""Reads of stall flags and notifications, for the UI, the API and other features.
+
+Contracts other features rely on:
+
+- `annotate_stalls(cases)`: adds `stalled` (bool), `stalled_level` (highest
+  open level or None), `stalled_since` (earliest open `since` or None) and
+  prefetches the open flags into `open_stall_flags`; `stall_reasons(case)`
+  then gives the rule codes without a query. Use it on an already scoped
+  queryset (visible_cases): it never widens one. The API's `stalled` and
+  `stalled_reasons` come from here.
+- `cases_for_next_agenda(cell, user=...)`: the cell's cases proposed for its
+  next séance (an open flag at level 3, "seance"), oldest stall first. The
+  meetings feature reads it to pre-fill the proposed agenda.
+- `stall_counts(flags)`: {rule code: count} for a flag queryset, one query.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+
+from casework.models import Case, Cell
+from notifications.models import Notification, StallFlag, StallLevel
+from notifications.rules import RULES
+from permissions.visibility import visible_cases
+
+
+def annotate_stalls(cases: QuerySet[Case]) -> QuerySet[Case]:
+    open_flags = StallFlag.objects.open()
+    of_case = open_flags.filter(case=OuterRef("pk"))
+    # Subqueries rather than joined aggregates: safe on any queryset, whatever it already joins.
+    return cases.annotate(
+        stalled=Exists(of_case),
+        stalled_level=Subquery(of_case.order_by("-level").values("level")[:1]),
+        stalled_since=Subquery(of_case.order_by("since").values("since")[:1]),
+    ).prefetch_related(
+        Prefetch("stall_flags", queryset=open_flags.order_by("since"), to_attr="open_stall_flags")
+    )
+
+
+def stall_reasons(case: Case) -> list[str]:
+    """Rule codes of the case's open flags (needs `annotate_stalls`, else one query)."""
+    flags = getattr(case, "open_stall_flags", None)
+    if flags is None:
+        flags = StallFlag.objects.open().filter(case=case).order_by("since")
+    return [flag.rule for flag in flags]
+
+
+def stall_counts(flags: QuerySet[StallFlag]) -> dict[str, int]:
+    """Flags per rule code, in rule order, zeros included (one query)."""
+    counted = dict(flags.order_by().values_list("rule").annotate(n=Count("pk")))
+    return {rule.code: counted.get(rule.code, 0) for rule in RULES}
+
+
+def visible_stall_flags(user) -> QuerySet[StallFlag]:
+    """Open flags on the cases `user` may see (visible_cases), with their case."""
+    return (
+        StallFlag.objects.open()
+        .filter(case__in=visible_cases(user).values("pk"))
+        .select_related("case", "case__cell")
+    )
+
+
+def cases_for_next_agenda(cell: Cell, *, user=None) -> QuerySet[Case]:
+    """The cell's open cases proposed for its next séance (a flag at level "seance").
+
+    Pass `user` whenever the result is shown to someone: it is then limited
+    to visible_cases(user). Annotated as `annotate_stalls` does; oldest stall first.
+    """
+    base = Case.objects.filter(status__in=Case.OPEN_STATUSES) if user is None else visible_cases(user)
+    proposed = StallFlag.objects.open().filter(case=OuterRef("pk"), level__gte=StallLevel.SEANCE)
+    return annotate_stalls(base.filter(cell=cell).filter(Exists(proposed))).order_by(
+        "stalled_since", "reference"
+    )
+
+
+def notifications_for(user) -> QuerySet[Notification]:
+    """The user's notifications on cases they may still see."""
+    return Notification.objects.filter(recipient=user, case__in=visible_cases(user).values("pk"))
+
+
+def unread_count(user) -> int:
+    return notifications_for(user).unread().count()
