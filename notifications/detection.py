@@ -79,17 +79,23 @@ def contact_gap() -> QuerySet[Case]:
 
 
 def bilan_due() -> QuerySet[Case]:
+    """No bilan since the follow-up clock started (acceptance, or the cell's last
+    prolongation), and the due date passed: the one the cell fixed if any
+    (`next_bilan_due_on`), else the clock start plus the bilan interval."""
     following = _designations(accepted_on__isnull=False)
-    last_bilan = Bilan.objects.filter(case=OuterRef("pk"))
+    prolonged = Bilan.objects.filter(
+        case=OuterRef("pk"), cell_decision=Bilan.CellDecision.PROLONGER, examined_on__isnull=False
+    )
+    presented_since = Bilan.objects.filter(case=OuterRef("pk"), presented_on__gt=OuterRef("anchor"))
     return (
         _open_cases()
         .filter(status=Case.Status.ORIENTE)
         .filter(Exists(following))
         .annotate(
-            anchor=Coalesce(_latest(last_bilan, "presented_on"), _earliest(following, "accepted_on")),
-            # A due date fixed by the cell (prolongation) wins over the interval.
+            anchor=Coalesce(_latest(prolonged, "examined_on"), _earliest(following, "accepted_on")),
             due_override=_earliest(following.filter(next_bilan_due_on__isnull=False), "next_bilan_due_on"),
         )
+        .exclude(Exists(presented_since))
     )
 
 

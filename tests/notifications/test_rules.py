@@ -112,15 +112,23 @@ def test_a_bilan_every_6_months(case, referent):
     bilan(case, presented_on=days(205))
     stalls_scan(now=at(days(206)))
     assert "bilan_due" not in open_rules(case)
-    # The next one is due 6 months after the last bilan.
-    assert_stalls_on(case, "bilan_due", days(205 + 183))
+
+
+def test_after_a_prolongation_the_next_bilan_is_due_6_months_later(case, referent):
+    following(case, referent, accepted_on=days(20), first_contact_on=days(22))
+    bilan(case, presented_on=days(150), examined_on=days(160), cell_decision=Bilan.CellDecision.PROLONGER)
+    assert_stalls_on(case, "bilan_due", days(160 + 183))
 
 
 def test_a_bilan_due_date_fixed_by_the_cell_wins(case, referent):
     designation = following(case, referent, accepted_on=days(20), first_contact_on=days(22))
-    designation.next_bilan_due_on = days(110)
+    bilan(case, presented_on=days(100), examined_on=days(105), cell_decision=Bilan.CellDecision.PROLONGER)
+    designation.next_bilan_due_on = days(200)
     designation.save()
-    assert_stalls_on(case, "bilan_due", days(110))
+    assert_stalls_on(case, "bilan_due", days(200))
+    bilan(case, presented_on=days(201))
+    stalls_scan(now=at(days(201)))
+    assert "bilan_due" not in open_rules(case)
 
 
 def test_a_bilan_is_examined_within_30_days(case, referent):
