@@ -81,6 +81,8 @@ RETENTION_POLICY = {
     "permissions.CaseUserObjectPermission": "deleted (permissions.services.case_revoke_all)",
     "permissions.CaseGroupObjectPermission": "deleted (permissions.services.case_revoke_all)",
     "permissions.AccessLog": "kept: audit trail; holds the reference, never the identity",
+    "notifications.StallFlag": "kept: rule codes and dates; the next scan clears the flags of a case no longer open",
+    "notifications.Notification": "kept: reference and rule only; hidden (visible_cases excludes PURGE)",
 }
 
 

@@ -3,10 +3,11 @@ the real services, scanned at each step, stalls and unstalls as expected."""
 
 from datetime import timedelta
 
-from casework.models import Bilan, ReferentDesignation
+from casework.models import Bilan, PersonInformation, ReferentDesignation
 from casework.models.codes import Adhesion, ContactType, Domain, Orientation, Situation
 from casework.services.bilans import bilan_examine, case_await_bilan_examen
 from casework.services.decisions import decision_record
+from casework.services.information import information_record
 from casework.services.referents import bilan_submit, contact_record, referent_accept, referent_designate
 from notifications.models import StallFlag
 from notifications.services import stalls_scan
@@ -43,6 +44,15 @@ def test_a_parcours_through_the_services(case, coord, referent, arras):
     scan(62)
     assert stalled(case) == {"referent_acceptance"}
 
+    for addressee in PersonInformation.Addressee:
+        information_record(
+            case=case,
+            addressee=addressee,
+            informed_on=days(50),
+            channel=PersonInformation.Channel.ENTRETIEN,
+            adhesion=PersonInformation.Adhesion.ADHERE,
+            by=coord,
+        )
     referent_accept(designation=designation, by=referent, on=days(63))
     scan(78)
     assert stalled(case) == {"first_contact"}
