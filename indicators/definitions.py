@@ -34,7 +34,9 @@ _INDICATORS = [
         "Jeunes repérés",
         "Jeunes distincts dont un signalement est daté de la période et qui n'avaient pas été signalés "
         "dans le même partenariat avant la période. Un jeune suivi dans deux partenariats compte deux "
-        "fois ; après purge de l'identité, chaque situation compte pour un jeune.",
+        "fois. La purge d'une situation efface le lien avec les autres situations du même jeune : "
+        "chaque situation purgée compte pour un jeune, et une situation plus récente du même jeune "
+        "redevient un premier signalement.",
         series=True,
     ),
     Indicator(

@@ -13,12 +13,15 @@ under both, so these groups do not add up to the total). "month" groups event
 indicators by the month of their date (state indicators, whose value is a
 stock over the period, have no monthly rows). "cell" and "partnership" split
 the territory into its sub-territories.
+
+For a period still running, events dated after today (a data-entry slip, a
+date planned ahead) are not counted, so that totals and monthly series agree.
 """
 
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db import connections
@@ -92,6 +95,12 @@ class _Context:
     connection: object
     totals: bool = True
     groups: list[str] = field(default_factory=list)
+
+    @property
+    def end(self) -> date:
+        """Exclusive end of the events counted: the period's, or tomorrow for a
+        period still running (a date in the future is not an event yet)."""
+        return min(self.period.end, self.today + timedelta(days=1))
 
 
 MeasureFactory = Callable[[Q | None], object]  # filter -> aggregate expression
@@ -206,7 +215,7 @@ def _youths_signalled(ctx: _Context) -> _Source:
         signaled_on__lt=period.start,
     )
     queryset = Case.objects.filter(
-        ctx.territory.case_q(), signaled_on__gte=period.start, signaled_on__lt=period.end
+        ctx.territory.case_q(), signaled_on__gte=period.start, signaled_on__lt=ctx.end
     ).filter(~Exists(earlier))
     return _Source(
         queryset,
@@ -221,14 +230,14 @@ def _rappels(ctx: _Context) -> _Source:
         ctx.territory.case_q("case__"),
         outcome=RappelALOrdre.Outcome.REALISE,
         held_on__gte=ctx.period.start,
-        held_on__lt=ctx.period.end,
+        held_on__lt=ctx.end,
     )
     return _Source(queryset, {"rappels_held": _count()}, _case_groupers("case__", "held_on"), "case_id")
 
 
 def _cddf_referrals(ctx: _Context) -> _Source:
     queryset = CddfReferral.objects.filter(
-        ctx.territory.case_q("case__"), saisine_on__gte=ctx.period.start, saisine_on__lt=ctx.period.end
+        ctx.territory.case_q("case__"), saisine_on__gte=ctx.period.start, saisine_on__lt=ctx.end
     )
     return _Source(queryset, {"cddf_referrals": _count()}, _case_groupers("case__", "saisine_on"), "case_id")
 
@@ -239,7 +248,7 @@ def _parental_support(ctx: _Context) -> _Source:
             ctx.territory.case_q("case__"), accompagnement=CddfReferral.Accompagnement.ACCEPTE
         )
         .annotate(_dated_on=Coalesce("hearing_on", "saisine_on", "opened_on"))
-        .filter(_dated_on__gte=ctx.period.start, _dated_on__lt=ctx.period.end)
+        .filter(_dated_on__gte=ctx.period.start, _dated_on__lt=ctx.end)
     )
     return _Source(
         queryset,
@@ -252,7 +261,7 @@ def _parental_support(ctx: _Context) -> _Source:
 def _followups(ctx: _Context) -> _Source:
     """Designations accepted before the period ends and not ended before it starts."""
     queryset = ReferentDesignation.objects.filter(
-        ctx.territory.case_q("case__"), accepted_on__isnull=False, accepted_on__lt=ctx.period.end
+        ctx.territory.case_q("case__"), accepted_on__isnull=False, accepted_on__lt=ctx.end
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=ctx.period.start))
     unit = youth_unit("case__")
     kinds = ReferentDesignation.Kind
@@ -269,7 +278,7 @@ def _followups(ctx: _Context) -> _Source:
 
 def _bilans(ctx: _Context) -> _Source:
     queryset = Bilan.objects.filter(
-        ctx.territory.case_q("case__"), presented_on__gte=ctx.period.start, presented_on__lt=ctx.period.end
+        ctx.territory.case_q("case__"), presented_on__gte=ctx.period.start, presented_on__lt=ctx.end
     )
     return _Source(
         queryset, {"bilans_presented": _count()}, _case_groupers("case__", "presented_on"), "case_id"
@@ -278,7 +287,7 @@ def _bilans(ctx: _Context) -> _Source:
 
 def _closures(ctx: _Context) -> _Source:
     queryset = Case.objects.filter(
-        ctx.territory.case_q(), closed_on__gte=ctx.period.start, closed_on__lt=ctx.period.end
+        ctx.territory.case_q(), closed_on__gte=ctx.period.start, closed_on__lt=ctx.end
     )
     measures = {"closures": _count()}
     for reason in ClosureReason:
@@ -292,7 +301,7 @@ def _median(delay, where: Q | None = None) -> MeasureFactory:
 
 def _examen_delay(ctx: _Context) -> tuple[_Source, object]:
     queryset = Case.objects.filter(
-        ctx.territory.case_q(), examined_on__gte=ctx.period.start, examined_on__lt=ctx.period.end
+        ctx.territory.case_q(), examined_on__gte=ctx.period.start, examined_on__lt=ctx.end
     )
     delay = DaysBetween(F("signaled_on"), F("examined_on"))
     source = _Source(
@@ -322,7 +331,7 @@ def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
     queryset = (
         ReferentDesignation.objects.filter(ctx.territory.case_q("case__"), designated_on__isnull=False)
         .annotate(_first_bilan_on=Subquery(first_bilan))
-        .filter(_first_bilan_on__gte=ctx.period.start, _first_bilan_on__lt=ctx.period.end)
+        .filter(_first_bilan_on__gte=ctx.period.start, _first_bilan_on__lt=ctx.end)
     )
     delay = DaysBetween(F("designated_on"), F("_first_bilan_on"))
     source = _Source(
@@ -440,6 +449,22 @@ def _expected_groups(dimension: str | None, territory: Territory, period: Period
     raise ValueError(INVALID_GROUP_BY.format(group_by=dimension))
 
 
+def _align_groups(rows: list[Row]) -> list[Row]:
+    """Give every indicator that has groups the same groups (a group that only
+    one family's data showed, e.g. an inactive cell that still has cases): a
+    missing count is 0, a missing median undefined."""
+    groups = list(dict.fromkeys(r.group for r in rows if r.group is not None))
+    grouped = list(dict.fromkeys(r.indicator for r in rows if r.group is not None))
+    present = {(r.indicator, r.group) for r in rows}
+    missing = [
+        Row(code, group, 0 if INDICATORS[code].kind == "count" else None)
+        for code in grouped
+        for group in groups
+        if (code, group) not in present
+    ]
+    return rows + missing
+
+
 def _percent(numerator: int, denominator: int) -> float | None:
     return round(100 * numerator / denominator, 1) if denominator else None
 
@@ -510,4 +535,4 @@ def compute(
             rows.extend(_rows_for(source, ctx))
         else:
             rows.extend(_median_rows_portable(source, delay, count_code, median_code, ctx))
-    return _add_percentages(rows)
+    return _add_percentages(_align_groups(rows))

@@ -19,6 +19,21 @@ MONTH_NAMES = (
     "décembre",
 )
 
+MONTH_ABBREVIATIONS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-S(?P<semester>[12])|-(?P<month>0[1-9]|1[0-2]))?$")
 
 INVALID_PERIOD = (

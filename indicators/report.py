@@ -27,6 +27,9 @@ def format_number(value: float) -> str:
 def display(figure: Figure) -> str:
     """How a figure reads on screen and in exports."""
     if figure.suppressed:
+        if INDICATORS[figure.indicator].kind == "median":
+            # "< 5" next to a delay would read as "under five days".
+            return f"effectif < {threshold()}"
         return f"< {threshold()}"
     if figure.value is None:
         return "—"

@@ -11,12 +11,13 @@ from indicators.charts import column_chart, row_chart
 from indicators.definitions import INDICATORS, SERIES_CODES
 from indicators.engine import GROUP_BY, GROUP_LABELS
 from indicators.exports import export_filename, to_csv, to_xlsx
-from indicators.periods import MONTH_NAMES, period_choices
+from indicators.periods import MONTH_ABBREVIATIONS, period_choices
 from indicators.query import QueryError, parse_query
 from indicators.report import Report, build_report, display
 from indicators.suppression import threshold
 
 DEFAULT_GROUP_BY = "profil"
+SPLIT_TITLES = {"cell": "Par cellule de veille", "partnership": "Par partenariat (CLSPD / CISPD)"}
 # Columns of the sub-territory table.
 SPLIT_CODES = [
     "youths_signalled",
@@ -50,7 +51,7 @@ def _series_charts(report: Report) -> list:
     return [
         column_chart(
             INDICATORS[code].label,
-            [(MONTH_NAMES[int(m[5:]) - 1][:4], report.figure(code, "month", m)) for m in months],
+            [(MONTH_ABBREVIATIONS[int(m[5:]) - 1], report.figure(code, "month", m)) for m in months],
         )
         for code in SERIES_CODES
     ]
@@ -72,6 +73,7 @@ def _table(report: Report, dimension: str, codes) -> dict:
         )
     return {
         "dimension": GROUP_LABELS[dimension],
+        "title": SPLIT_TITLES.get(dimension, ""),
         "groups": [report.group_label(dimension, g) for g in groups],
         "rows": rows,
     }

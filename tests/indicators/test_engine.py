@@ -263,3 +263,54 @@ def test_rejects_an_unknown_group_by(plan):
 
 def test_second_semester(plan):
     assert totals("departement:62", "2026-S2")["youths_signalled"] == 2  # c8, o6
+
+
+def test_events_dated_after_today_are_not_counted_yet(plan):
+    from tests.indicators import builders as b
+
+    decision = plan.cases["o6"].decisions.first() or b.examine(
+        plan.cases["o6"], date(2026, 9, 20), ["rappel_ordre"]
+    )
+    b.rappel(plan.cases["o6"], decision, held_on=date(2026, 12, 10))
+    assert totals(territory_of(plan.ouest), "2026")["rappels_held"] == 6
+    running = values(compute(territory_of(plan.ouest), "2026", "month", today=date(2026, 11, 22)))
+    assert running[("rappels_held", None)] == 5
+    assert ("rappels_held", "2026-12") not in running
+
+
+def test_a_group_only_one_family_has_is_given_to_every_family(plan):
+    from casework.models import Case, Cell
+
+    old = Cell.objects.get(name="Arras – ancienne cellule")
+    Case.objects.filter(pk=plan.cases["o6"].pk).update(cell=old)  # an inactive cell with a case
+    got = values(compute(territory_of(plan.arras), "2026", "cell", today=TODAY))
+    assert got[("youths_signalled", str(old.pk))] == 1
+    assert got[("rappels_held", str(old.pk))] == 0
+    assert got[("median_days_to_examen", str(old.pk))] is None
+    assert got[("members_signed_pct", str(old.pk))] is None
+
+
+def test_purging_a_case_leaves_the_figures_unchanged(plan):
+    from casework.services.retention import PurgeReason, case_purge
+
+    before = {
+        g: values(compute("departement:62", "2026", g, today=TODAY)) for g in (None, "sex", "orientation")
+    }
+    for key in ("c3", "o1", "o2"):
+        plan.cases[key].refresh_from_db()  # closed by a queryset update in the fixture
+        case_purge(case=plan.cases[key], reason=PurgeReason.THREE_YEARS, today=date(2026, 12, 1))
+    after = {
+        g: values(compute("departement:62", "2026", g, today=TODAY)) for g in (None, "sex", "orientation")
+    }
+    assert after == before
+
+
+def test_purging_an_earlier_case_unlinks_the_youths_later_case(plan):
+    """Documented limit (see the indicator's rule): the youth row is the only
+    link between two cases of one youth, and the purge cuts it, so c7 (whose
+    youth was first signalled as c4 in 2025) becomes a first signalement."""
+    from casework.services.retention import PurgeReason, case_purge
+
+    plan.cases["c4"].refresh_from_db()
+    case_purge(case=plan.cases["c4"], reason=PurgeReason.THREE_YEARS, today=date(2026, 12, 1))
+    assert totals(territory_of(plan.centre))["youths_signalled"] == 6

@@ -133,7 +133,8 @@ def test_the_dashboard_shows_figures_charts_and_rules(client, plan, prefecture):
     html = response.content.decode()
     assert "Jeunes repérés" in html
     assert html.count("<svg") == 1 + 6  # the breakdown + one monthly series per event indicator
-    assert "Par cellule" in html and "Arras – quartiers ouest" in html
+    assert "Par cellule de veille" in html and "Arras – quartiers ouest" in html
+    assert "janv." in html and "févr." in html
     assert f"territory=partnership%3A{plan.arras.pk}" in html  # export links keep the filters
     # The préfecture's selector lists every territory of its département.
     assert f'value="cell:{plan.lens.pk}"' in html

@@ -113,6 +113,8 @@ def test_a_median_is_masked_with_the_count_it_is_computed_on():
     figures = suppress(rows, CELL)
     assert [f.suppressed for f in figures] == [True, True]
     assert [f.value for f in figures] == [None, None]
+    # "< 5" next to a delay would read as days.
+    assert [display(f) for f in figures] == ["< 5", "effectif < 5"]
 
 
 def test_charter_figures_are_never_masked():
