@@ -4,16 +4,23 @@ Casework services call these on domain events (case signalled or moved,
 référent designated or released, disclosure made or revoked); charter and
 membership events call `user_sync_groups`. Grants go to groups (one per cell,
 per partnership's coordinators, per institution) so that rows grow with cases,
-not with cases × people; the référent grant is the per-user exception.
+not with cases × people; the per-user exceptions are the référent's grant and,
+in strict need-to-know cells, the séance invitees' grants.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from casework.models import Case, Cell, Institution, Membership, Partnership
-from permissions.models import Charter, CharterSignature
+from permissions.models import (
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Charter,
+    CharterSignature,
+)
 
 
 def cell_members_group(cell: Cell) -> Group:
@@ -111,6 +118,7 @@ def user_sync_groups(*, user) -> None:
     managed = user.groups.filter(name__regex=r"^(cellule|partenariat|institution):")
     user.groups.remove(*managed.exclude(pk__in=wanted))
     user.groups.add(*Group.objects.filter(pk__in=wanted))
+    user_sync_seance_grants(user=user)
 
 
 @transaction.atomic
@@ -120,3 +128,126 @@ def case_revoke_all(*, case: Case) -> int:
         case.caseuserobjectpermission_set.all().delete()[0]
         + case.casegroupobjectpermission_set.all().delete()[0]
     )
+
+
+# --- Strict need-to-know cells: per-user grants from séance invitations ------
+#
+# In a cell with `strict_need_to_know`, the cell group holds no grant; a member
+# reads the cell summary of a case only while all of these hold:
+#   - the case is on the agenda of a séance of the case's cell,
+#   - the member is invited to that séance (or was recorded present),
+#   - the member holds a current membership of that cell,
+#   - the member signed the partnership's current charter.
+# The functions below recompute the per-user `view_case_cell_summary` grants
+# from that rule (adding and removing), so that every event that changes one
+# of its terms only has to call them. Nothing else writes user-level cell
+# summary grants.
+
+
+def _seance_entitled_pairs(case_ids: set[int]) -> set[tuple[int, int]]:
+    """(case id, user id) pairs the strict rule entitles, for `case_ids`. Five queries."""
+    from meetings.models import AgendaItem, Attendance
+
+    items = list(
+        AgendaItem.objects.filter(
+            case_id__in=case_ids,
+            seance__cell__strict_need_to_know=True,
+            seance__cell=F("case__cell"),
+        )
+        .exclude(case__status__in=[Case.Status.ARCHIVE, Case.Status.PURGE])
+        .values_list("case_id", "seance_id", "seance__cell_id", "case__partnership_id")
+    )
+    if not items:
+        return set()
+    invited: dict[int, set[int]] = {}
+    for seance_id, user_id in Attendance.objects.filter(seance_id__in={i[1] for i in items}).values_list(
+        "seance_id", "user_id"
+    ):
+        invited.setdefault(seance_id, set()).add(user_id)
+    members = set(
+        Membership.objects.current()
+        .filter(role=Membership.Role.MEMBRE, cell_id__in={i[2] for i in items})
+        .values_list("cell_id", "user_id")
+    )
+    partnership_ids = {i[3] for i in items}
+    current = {}
+    for charter in Charter.objects.filter(partnership_id__in=partnership_ids).order_by(
+        "partnership", "-version"
+    ):
+        current.setdefault(charter.partnership_id, charter.pk)
+    signed = set(
+        CharterSignature.objects.filter(charter_id__in=current.values()).values_list(
+            "charter__partnership_id", "user_id"
+        )
+    )
+    return {
+        (case_id, user_id)
+        for case_id, seance_id, cell_id, partnership_id in items
+        for user_id in invited.get(seance_id, ())
+        if (cell_id, user_id) in members and (partnership_id, user_id) in signed
+    }
+
+
+@transaction.atomic
+def cases_sync_seance_grants(*, case_ids) -> None:
+    """Recompute the per-user cell-summary grants of `case_ids` from the strict rule above.
+
+    Call after any change to a séance's agenda or invitations, to a cell's
+    strict setting, or to a member's membership or signature (user_sync_groups
+    does the last). Outside strict cells it removes every such grant.
+    """
+    case_ids = set(case_ids)
+    if not case_ids:
+        return
+    permission = _perm("view_case_cell_summary")
+    wanted = _seance_entitled_pairs(case_ids)
+    existing = CaseUserObjectPermission.objects.filter(content_object_id__in=case_ids, permission=permission)
+    held = set(existing.values_list("content_object_id", "user_id"))
+    for case_id, user_id in held - wanted:
+        existing.filter(content_object_id=case_id, user_id=user_id).delete()
+    CaseUserObjectPermission.objects.bulk_create(
+        [
+            CaseUserObjectPermission(content_object_id=case_id, user_id=user_id, permission=permission)
+            for case_id, user_id in wanted - held
+        ]
+    )
+
+
+@transaction.atomic
+def user_sync_seance_grants(*, user) -> None:
+    """Recompute the séance grants of every case `user` holds or could hold one on."""
+    from meetings.models import AgendaItem
+
+    held = CaseUserObjectPermission.objects.filter(
+        user=user, permission__codename="view_case_cell_summary"
+    ).values_list("content_object_id", flat=True)
+    on_agendas = AgendaItem.objects.filter(
+        seance__attendances__user=user, seance__cell__strict_need_to_know=True
+    ).values_list("case_id", flat=True)
+    cases_sync_seance_grants(case_ids=set(held) | set(on_agendas))
+
+
+@transaction.atomic
+def cell_sync_need_to_know(*, cell: Cell) -> None:
+    """Apply `cell.strict_need_to_know` to every case of the cell.
+
+    Off: the cell's signed-members group reads every case of the cell, and the
+    per-user séance grants go. On: the group grant goes, and each member keeps
+    only the cases of the séances they are invited to.
+    """
+    permission = _perm("view_case_cell_summary")
+    cases = Case.objects.filter(cell=cell)
+    group = cell_members_group(cell)
+    if cell.strict_need_to_know:
+        CaseGroupObjectPermission.objects.filter(content_object__cell=cell, permission=permission).delete()
+    else:
+        granted = CaseGroupObjectPermission.objects.filter(
+            group=group, permission=permission, content_object=OuterRef("pk")
+        )
+        CaseGroupObjectPermission.objects.bulk_create(
+            [
+                CaseGroupObjectPermission(content_object=case, group=group, permission=permission)
+                for case in cases.exclude(Exists(granted)).only("pk")
+            ]
+        )
+    cases_sync_seance_grants(case_ids=set(cases.values_list("pk", flat=True)))

@@ -83,6 +83,7 @@ RETENTION_POLICY = {
     "permissions.AccessLog": "kept: audit trail; holds the reference, never the identity",
     "notifications.StallFlag": "kept: rule codes and dates; the next scan clears the flags of a case no longer open",
     "notifications.Notification": "kept: reference and rule only; hidden (visible_cases excludes PURGE)",
+    "meetings.AgendaItem": "kept: agenda kind and coded decision (its label is built from codes, no free text)",
 }
 
 

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "notifications",
     "privacy",
     "indicators",
+    "meetings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,279 @@
+"""Reads of séances: who may open them, the proposed agenda, who may be invited.
+
+Rules, in plain language:
+
+- A séance is managed (agenda, invitations, attendance, decisions) by the
+  signed coordinators of its cell's partnership; for anyone else it does not
+  exist (404).
+- Its relevé de décisions is read by those coordinators and by the members
+  recorded present, once the séance is held; nobody else (404).
+- Every case shown comes from `visible_cases(user)`.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from viewflow.workflow.status import STATUS
+
+from casework.models import Case, Cell, Membership, PendingStep, User
+from meetings.models import AgendaItem, Attendance, Seance
+from permissions.access import coordinated_partnerships
+from permissions.models import CharterSignature
+from permissions.services import current_charter
+from permissions.visibility import visible_cases
+from workflows.models import CaseTask
+
+OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+# A case still open after this long is reviewed by the cell (domain.md §3, Clôture).
+REVIEW_AFTER = timedelta(days=365)
+
+SEANCE_NOT_FOUND = "Séance introuvable."
+
+
+def signed_coordinated_partnerships(user):
+    """Partnerships `user` coordinates with the current charter signed."""
+    return [p for p in coordinated_partnerships(user) if _signed(user, p)]
+
+
+def _signed(user, partnership) -> bool:
+    charter = current_charter(partnership)
+    return charter is not None and CharterSignature.objects.filter(charter=charter, user=user).exists()
+
+
+def coordinated_cells(user) -> QuerySet[Cell]:
+    return Cell.objects.filter(partnership__in=signed_coordinated_partnerships(user), is_active=True)
+
+
+def managed_seances(user) -> QuerySet[Seance]:
+    """Séances whose agenda, invitations and decisions `user` manages."""
+    return Seance.objects.filter(cell__partnership__in=signed_coordinated_partnerships(user)).select_related(
+        "cell"
+    )
+
+
+def attended_seances(user) -> QuerySet[Seance]:
+    """Held or closed séances where `user` was recorded present."""
+    return (
+        Seance.objects.filter(attendances__user=user, attendances__present=True)
+        .exclude(status=Seance.Status.PLANNED)
+        .select_related("cell")
+    )
+
+
+def get_managed_seance(user, pk) -> Seance:
+    seance = managed_seances(user).select_related("cell__partnership").filter(pk=pk).first()
+    if seance is None:
+        raise Http404(SEANCE_NOT_FOUND)
+    return seance
+
+
+def get_readable_seance(user, pk) -> Seance:
+    """The séance `pk` if `user` may read its relevé (coordinator or present member), else Http404."""
+    readable = managed_seances(user).exclude(status=Seance.Status.PLANNED) | attended_seances(user)
+    seance = readable.select_related("cell__partnership").filter(pk=pk).distinct().first()
+    if seance is None:
+        raise Http404(SEANCE_NOT_FOUND)
+    return seance
+
+
+def next_seance(seance: Seance) -> Seance | None:
+    """The cell's next planned séance after `seance`."""
+    return (
+        Seance.objects.filter(cell=seance.cell, status=Seance.Status.PLANNED, starts_at__gt=seance.starts_at)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+# --- Proposed agenda -----------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    case: Case
+    kind: str
+    reasons: list[str] = field(default_factory=list)
+    carried_from: AgendaItem | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return AgendaItem.Kind(self.kind).label
+
+
+def _open_task(node: str):
+    from workflows.flows import CaseFlow
+
+    return Exists(
+        CaseTask.objects.filter(
+            process__caseprocess__case=OuterRef("pk"),
+            flow_task=getattr(CaseFlow, node),
+            status__in=OPEN_TASK,
+        )
+    )
+
+
+def _stalled_case_ids(cell: Cell, user) -> set[int]:
+    """Cases with an overdue step, plus those the stall scan escalated to the next séance."""
+    overdue = set(
+        PendingStep.objects.overdue().filter(case__cell=cell).values_list("case_id", flat=True).distinct()
+    )
+    try:
+        from notifications.selectors import cases_for_next_agenda
+    except ImportError:  # the stall scan is not installed
+        return overdue
+    return overdue | set(cases_for_next_agenda(cell, user=user).values_list("pk", flat=True))
+
+
+def agenda_proposals(seance: Seance, user) -> list[Proposal]:
+    """What the product proposes to put on `seance`'s agenda, in this order:
+
+    1. items postponed from an earlier séance of the cell (not yet carried over);
+    2. cases awaiting their examen en cellule (open `examen` task);
+    3. bilans awaiting their examen (open `examen_bilan` task);
+    4. overdue or stalled cases;
+    5. cases open for more than 12 months.
+
+    Cases already on the agenda are left out; each case is proposed once, with
+    the kind of its most pressing reason and every reason listed. Only cases
+    `user` sees (visible_cases) of the séance's cell. Constant query count.
+    """
+    on_agenda = seance.items.values("case_id")
+    cases = {
+        case.pk: case
+        for case in visible_cases(user)
+        .filter(cell=seance.cell, status__in=Case.OPEN_STATUSES)
+        .exclude(pk__in=on_agenda)
+        .annotate(awaits_examen=_open_task("examen"), awaits_bilan=_open_task("examen_bilan"))
+        .select_related("youth")
+        .order_by("signaled_on", "reference")
+    }
+    stalled = _stalled_case_ids(seance.cell, user)
+    review_before = seance.date - REVIEW_AFTER
+    postponed = {
+        item.case_id: item
+        for item in AgendaItem.objects.filter(
+            seance__cell=seance.cell,
+            seance__starts_at__lt=seance.starts_at,
+            status=AgendaItem.Status.POSTPONED,
+            carried_to__isnull=True,
+        )
+        .filter(Q(postponed_to__isnull=True) | Q(postponed_to=seance))
+        .select_related("seance")
+    }
+    proposals: list[Proposal] = []
+    for case in cases.values():
+        reasons, kinds = [], []
+        carried = postponed.get(case.pk)
+        if carried is not None:
+            reasons.append(f"Reporté de la séance du {carried.seance.label_date}")
+        if case.awaits_examen:
+            kinds.append(AgendaItem.Kind.EXAMEN)
+            reasons.append("Signalement en attente d'examen")
+        if case.awaits_bilan:
+            kinds.append(AgendaItem.Kind.EXAMEN_BILAN)
+            reasons.append("Bilan en attente d'examen")
+        if case.pk in stalled:
+            kinds.append(AgendaItem.Kind.STALLED)
+            reasons.append("Échéance dépassée ou suivi bloqué")
+        if case.signaled_on <= review_before:
+            kinds.append(AgendaItem.Kind.REVIEW)
+            reasons.append("Ouverte depuis plus de 12 mois")
+        if not kinds and carried is not None and carried.task_node is None:
+            kinds.append(carried.kind)
+        if kinds:
+            proposals.append(Proposal(case=case, kind=kinds[0], reasons=reasons, carried_from=carried))
+    proposals.sort(key=lambda p: (p.carried_from is None, _KIND_ORDER[p.kind]))
+    return proposals
+
+
+_KIND_ORDER = {kind: index for index, kind in enumerate(AgendaItem.Kind.values)}
+
+
+def current_kind(case: Case, user) -> str | None:
+    """The kind a case would be put on an agenda with today (None: nothing to examine)."""
+    annotated = (
+        visible_cases(user, Case.objects.filter(pk=case.pk))
+        .annotate(awaits_examen=_open_task("examen"), awaits_bilan=_open_task("examen_bilan"))
+        .first()
+    )
+    if annotated is None:
+        return None
+    if annotated.awaits_examen:
+        return AgendaItem.Kind.EXAMEN
+    if annotated.awaits_bilan:
+        return AgendaItem.Kind.EXAMEN_BILAN
+    if PendingStep.objects.overdue().filter(case=case).exists():
+        return AgendaItem.Kind.STALLED
+    return AgendaItem.Kind.REVIEW
+
+
+def open_task(case: Case, node: str) -> CaseTask | None:
+    """The open human task `node` of the case's parcours."""
+    from workflows.flows import CaseFlow
+
+    return (
+        CaseTask.objects.filter(
+            process__caseprocess__case=case, flow_task=getattr(CaseFlow, node), status__in=OPEN_TASK
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+# --- Invitations ---------------------------------------------------------------
+
+
+@dataclass
+class Invitable:
+    user: User
+    membership: Membership
+    signed: bool
+    attendance: Attendance | None
+
+
+def cell_members(seance: Seance) -> list[Invitable]:
+    """Current members of the séance's cell, whether they signed the current charter,
+    and their invitation if any. Three queries."""
+    memberships = list(
+        Membership.objects.current(timezone.localdate())
+        .filter(cell=seance.cell, role=Membership.Role.MEMBRE)
+        .select_related("user", "institution")
+        .order_by("user__last_name", "user__first_name")
+    )
+    charter = current_charter(seance.cell.partnership)
+    signed = (
+        set(CharterSignature.objects.filter(charter=charter).values_list("user_id", flat=True))
+        if charter
+        else set()
+    )
+    attendances = {a.user_id: a for a in seance.attendances.all()}
+    seen, rows = set(), []
+    for membership in memberships:
+        if membership.user_id in seen:
+            continue
+        seen.add(membership.user_id)
+        rows.append(
+            Invitable(
+                user=membership.user,
+                membership=membership,
+                signed=membership.user_id in signed,
+                attendance=attendances.get(membership.user_id),
+            )
+        )
+    return rows
+
+
+def is_signed_member(user, cell: Cell, on=None) -> Membership | None:
+    """The user's current member seat in `cell` if they signed the current charter."""
+    membership = (
+        Membership.objects.current(on or timezone.localdate())
+        .filter(user=user, cell=cell, role=Membership.Role.MEMBRE)
+        .select_related("institution")
+        .first()
+    )
+    if membership is None or not _signed(user, cell.partnership):
+        return None
+    return membership

@@ -1,0 +1,462 @@
+"""Séance services: plan, build the agenda, invite, record attendance and decisions.
+
+Every service runs in one transaction, is for the signed coordinators of the
+séance's partnership only, and journals what it does to a case. Recording a
+decision on an examen or examen-du-bilan item completes the matching task of
+the parcours through `workflows.services.task_complete`, so the séance drives
+exactly the same services as the task screens.
+"""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from casework.models import Bilan, Case, Cell, Decision, Membership
+from casework.models.codes import ClassementReason, ClosureReason
+from casework.services.errors import ServiceError
+from casework.services.journal import journal_log
+from meetings import selectors
+from meetings.models import AgendaItem, Attendance, ReviewOutcome, Seance
+from permissions import services as access
+from permissions.access import is_signed_coordinator
+from permissions.visibility import visible_cases
+from workflows.services import task_complete
+
+NOT_COORDINATOR = "Seul un coordonnateur du {partnership}, signataire de la charte, gère les séances."
+CELL_INACTIVE = "La cellule « {cell} » n'est plus active."
+EMPTY_PLACE = "Indiquez le lieu de la séance."
+SEANCE_CLOSED = "Cette séance est close : son ordre du jour et son relevé ne peuvent plus changer."
+SEANCE_STARTED = (
+    "La séance a commencé : l'ordre du jour ne peut plus être modifié, seulement reporté point par point."
+)
+SEANCE_NOT_YET = "La séance du {date} n'a pas encore eu lieu : présences et décisions s'enregistrent le jour même ou après."
+CASE_NOT_FOUND = "Situation introuvable dans la cellule « {cell} »."
+CASE_NOT_OPEN = (
+    "La situation {reference} n'est plus en cours : elle ne peut pas être inscrite à l'ordre du jour."
+)
+ALREADY_ON_AGENDA = "La situation {reference} est déjà inscrite à l'ordre du jour de cette séance."
+ITEM_DONE = "Ce point a déjà été traité ({status})."
+NO_TASK = (
+    "La situation {reference} n'attend plus cette étape ({step}) : la décision a peut-être déjà été "
+    "enregistrée hors séance. Retirez ou reportez ce point."
+)
+TASK_TAKEN = (
+    "L'étape « {step} » de la situation {reference} est prise en charge par {owner} : "
+    "seul cet utilisateur peut l'enregistrer, ou la remettre dans la file des tâches."
+)
+UNKNOWN_OUTCOME = "Choisissez la décision de la cellule."
+NOT_A_MEMBER = "{user} n'est pas membre en fonction de la cellule « {cell} » : impossible de le convoquer."
+NOT_SIGNED = (
+    "{user} n'a pas signé la charte de confidentialité en vigueur du {partnership} : "
+    "impossible de le convoquer ou de le noter présent tant qu'il ne l'a pas signée."
+)
+NOT_INVITED = "{user} n'est pas convoqué à cette séance : convoquez-le d'abord."
+ALREADY_INVITED = "{user} est déjà convoqué à cette séance."
+PENDING_ITEMS = (
+    "{count} point{plural} de l'ordre du jour n'{verb} ni décision ni report : "
+    "enregistrez une décision ou reportez-les avant de clore la séance."
+)
+NO_ATTENDANCE = "Notez au moins un membre présent avant de clore la séance."
+
+
+def _require_coordinator(by, seance_or_cell) -> None:
+    cell = seance_or_cell.cell if isinstance(seance_or_cell, Seance) else seance_or_cell
+    if not is_signed_coordinator(by, cell.partnership):
+        raise ServiceError(NOT_COORDINATOR.format(partnership=cell.partnership))
+
+
+def _require_not_closed(seance: Seance) -> None:
+    if seance.status == Seance.Status.CLOSED:
+        raise ServiceError(SEANCE_CLOSED)
+
+
+def _require_planned(seance: Seance) -> None:
+    _require_not_closed(seance)
+    if seance.status != Seance.Status.PLANNED:
+        raise ServiceError(SEANCE_STARTED)
+
+
+def _require_day_reached(seance: Seance) -> None:
+    if seance.date > timezone.localdate():
+        raise ServiceError(SEANCE_NOT_YET.format(date=seance.label_date))
+
+
+def _mark_held(seance: Seance) -> None:
+    if seance.status == Seance.Status.PLANNED:
+        seance.status = Seance.Status.HELD
+        seance.save(update_fields=["status"])
+
+
+def _locked(seance: Seance) -> Seance:
+    """Serialise writers of one séance (agenda order, attendance, closing)."""
+    return Seance.objects.select_for_update().select_related("cell__partnership").get(pk=seance.pk)
+
+
+def _visible_case(by, case_pk, cell: Cell) -> Case:
+    case = visible_cases(by).filter(pk=case_pk, cell=cell).first()
+    if case is None:
+        raise ServiceError(CASE_NOT_FOUND.format(cell=cell))
+    return case
+
+
+def _journal(case: Case, by, seance: Seance, summary: str, item: AgendaItem | None = None, **data):
+    journal_log(
+        case=case,
+        actor=by,
+        kind="other",
+        summary=summary[:200],
+        data={"seance": seance.pk, **({"agenda_item": item.pk} if item else {}), **data},
+    )
+
+
+# --- Séance ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def seance_plan(*, cell: Cell, starts_at: datetime, place: str, by) -> Seance:
+    """Plan a séance of `cell`. Its agenda starts empty: see `agenda_propose`."""
+    _require_coordinator(by, cell)
+    if not cell.is_active:
+        raise ServiceError(CELL_INACTIVE.format(cell=cell))
+    if not place.strip():
+        raise ServiceError(EMPTY_PLACE)
+    return Seance.objects.create(cell=cell, starts_at=starts_at, place=place.strip(), created_by=by)
+
+
+@transaction.atomic
+def seance_close(*, seance: Seance, by) -> Seance:
+    """Close a held séance: its relevé de décisions becomes final.
+
+    Refused while an item has neither a decision nor a postponement.
+    """
+    seance = _locked(seance)
+    _require_coordinator(by, seance)
+    _require_not_closed(seance)
+    _require_day_reached(seance)
+    pending = seance.items.filter(status=AgendaItem.Status.PENDING).count()
+    if pending:
+        raise ServiceError(
+            PENDING_ITEMS.format(
+                count=pending, plural="s" if pending > 1 else "", verb="ont" if pending > 1 else "a"
+            )
+        )
+    if not seance.attendances.filter(present=True).exists():
+        raise ServiceError(NO_ATTENDANCE)
+    seance.status = Seance.Status.CLOSED
+    seance.closed_at = timezone.now()
+    seance.save(update_fields=["status", "closed_at"])
+    return seance
+
+
+# --- Agenda -------------------------------------------------------------------------
+
+
+def _append(seance: Seance, case: Case, kind: str, by, carried_from: AgendaItem | None) -> AgendaItem:
+    position = (seance.items.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(
+        seance=seance, case=case, kind=kind, position=position, carried_from=carried_from, added_by=by
+    )
+    if carried_from is not None and carried_from.postponed_to_id != seance.pk:
+        carried_from.postponed_to = seance
+        carried_from.save(update_fields=["postponed_to"])
+    _journal(
+        case,
+        by,
+        seance,
+        f"Inscrite à l'ordre du jour de la séance du {seance.label_date} ({item.get_kind_display()})",
+        item,
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_add(*, seance: Seance, case: Case, by, kind: str | None = None) -> AgendaItem:
+    """Put `case` (of the séance's cell, visible to `by`) on the agenda, last.
+
+    `kind` defaults to the case's current need (examen, examen du bilan,
+    overdue, review). A case postponed from an earlier séance is carried over.
+    """
+    seance = _locked(seance)
+    _require_coordinator(by, seance)
+    _require_planned(seance)
+    case = _visible_case(by, case.pk, seance.cell)
+    if not case.is_open:
+        raise ServiceError(CASE_NOT_OPEN.format(reference=case.reference))
+    if seance.items.filter(case=case).exists():
+        raise ServiceError(ALREADY_ON_AGENDA.format(reference=case.reference))
+    kind = kind or selectors.current_kind(case, by)
+    if kind not in AgendaItem.Kind.values:
+        raise ServiceError(UNKNOWN_OUTCOME)
+    carried = (
+        AgendaItem.objects.filter(
+            case=case,
+            seance__cell=seance.cell,
+            seance__starts_at__lt=seance.starts_at,
+            status=AgendaItem.Status.POSTPONED,
+            carried_to__isnull=True,
+        )
+        .order_by("-seance__starts_at")
+        .first()
+    )
+    item = _append(seance, case, kind, by, carried)
+    access.cases_sync_seance_grants(case_ids={case.pk})
+    return item
+
+
+@transaction.atomic
+def agenda_propose(*, seance: Seance, by) -> list[AgendaItem]:
+    """Put every proposal of `selectors.agenda_proposals` on the agenda, in its order."""
+    seance = _locked(seance)
+    _require_coordinator(by, seance)
+    _require_planned(seance)
+    items = [
+        _append(seance, proposal.case, proposal.kind, by, proposal.carried_from)
+        for proposal in selectors.agenda_proposals(seance, by)
+    ]
+    access.cases_sync_seance_grants(case_ids={item.case_id for item in items})
+    return items
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, by) -> None:
+    """Take an item off a séance that has not started. A carried-over item goes back to the proposals."""
+    seance = _locked(item.seance)
+    _require_coordinator(by, seance)
+    _require_planned(seance)
+    item = AgendaItem.objects.select_related("case", "carried_from").get(pk=item.pk)
+    if item.carried_from is not None:
+        item.carried_from.postponed_to = None
+        item.carried_from.save(update_fields=["postponed_to"])
+    _journal(item.case, by, seance, f"Retirée de l'ordre du jour de la séance du {seance.label_date}")
+    case_id = item.case_id
+    item.delete()
+    _renumber(seance)
+    access.cases_sync_seance_grants(case_ids={case_id})
+
+
+@transaction.atomic
+def agenda_item_move(*, item: AgendaItem, by, position: int) -> AgendaItem:
+    """Move an item to `position` (1 = first) and renumber the others."""
+    seance = _locked(item.seance)
+    _require_coordinator(by, seance)
+    _require_not_closed(seance)
+    items = list(seance.items.order_by("position", "id"))
+    moved = next(i for i in items if i.pk == item.pk)
+    items.remove(moved)
+    items.insert(max(0, min(position - 1, len(items))), moved)
+    _renumber(seance, items)
+    moved.refresh_from_db()
+    return moved
+
+
+def _renumber(seance: Seance, items: list[AgendaItem] | None = None) -> None:
+    items = items if items is not None else list(seance.items.order_by("position", "id"))
+    for index, item in enumerate(items, start=1):
+        item.position = index
+    AgendaItem.objects.bulk_update(items, ["position"])
+
+
+# --- Invitations and attendance ------------------------------------------------
+
+
+def _signed_seat(user, seance: Seance) -> Membership:
+    """The user's member seat in the séance's cell; ServiceError unless current and signed."""
+    membership = selectors.is_signed_member(user, seance.cell)
+    if membership is not None:
+        return membership
+    if (
+        not Membership.objects.current()
+        .filter(user=user, cell=seance.cell, role=Membership.Role.MEMBRE)
+        .exists()
+    ):
+        raise ServiceError(NOT_A_MEMBER.format(user=user, cell=seance.cell))
+    raise ServiceError(NOT_SIGNED.format(user=user, partnership=seance.cell.partnership))
+
+
+@transaction.atomic
+def seance_invite(*, seance: Seance, users, by) -> list[Attendance]:
+    """Invite members of the séance's cell who signed the current charter.
+
+    In a strict need-to-know cell, each invitee then reads the cell summary of
+    the cases on this séance's agenda (and of those added later).
+    """
+    seance = _locked(seance)
+    _require_coordinator(by, seance)
+    _require_not_closed(seance)
+    now = timezone.now()
+    invited = []
+    for user in users:
+        membership = _signed_seat(user, seance)
+        attendance = Attendance.objects.filter(seance=seance, user=user).first()
+        if attendance is not None and attendance.invited:
+            raise ServiceError(ALREADY_INVITED.format(user=user))
+        if attendance is None:
+            attendance = Attendance(seance=seance, user=user, institution=membership.institution)
+        attendance.invited, attendance.invited_at = True, now
+        attendance.save()
+        invited.append(attendance)
+    access.cases_sync_seance_grants(case_ids=set(seance.items.values_list("case_id", flat=True)))
+    return invited
+
+
+@transaction.atomic
+def seance_uninvite(*, attendance: Attendance, by) -> None:
+    """Withdraw an invitation before the séance is held; strict-cell grants follow."""
+    seance = _locked(attendance.seance)
+    _require_coordinator(by, seance)
+    _require_planned(seance)
+    attendance.delete()
+    access.cases_sync_seance_grants(case_ids=set(seance.items.values_list("case_id", flat=True)))
+
+
+@transaction.atomic
+def attendance_record(*, seance: Seance, user, present: bool, by) -> Attendance:
+    """Record whether an invited member attended. Marking present needs a current signature."""
+    seance = _locked(seance)
+    _require_coordinator(by, seance)
+    _require_not_closed(seance)
+    _require_day_reached(seance)
+    attendance = Attendance.objects.filter(seance=seance, user=user, invited=True).first()
+    if attendance is None:
+        raise ServiceError(NOT_INVITED.format(user=user))
+    if present:
+        _signed_seat(user, seance)
+    attendance.present = present
+    attendance.recorded_at = timezone.now()
+    attendance.save(update_fields=["present", "recorded_at"])
+    _mark_held(seance)
+    return attendance
+
+
+# --- Decisions --------------------------------------------------------------------
+
+
+def _examen_summary(case: Case) -> tuple[str, dict, Decision]:
+    decision = case.decisions.order_by("-id").first()
+    if decision.kind == Decision.Kind.CLASSEMENT:
+        summary = f"Classement : {ClassementReason(decision.classement_reason).label}"
+    else:
+        summary = "Orientation : " + ", ".join(decision.orientation_labels())
+        if decision.pilot_institution_id:
+            summary += f" (pilote : {decision.pilot_institution})"
+    codes = {
+        "kind": decision.kind,
+        "orientations": decision.orientations,
+        "classement_reason": decision.classement_reason,
+    }
+    return summary, codes, decision
+
+
+def _bilan_summary(data: dict) -> tuple[str, dict]:
+    outcome = Bilan.CellDecision(data["outcome"])
+    summary = f"Bilan examiné : {outcome.label}"
+    codes = {"outcome": outcome.value}
+    if outcome == Bilan.CellDecision.CLORE:
+        summary += f" ({ClosureReason(data['closure_reason']).label})"
+        codes["closure_reason"] = data["closure_reason"]
+    elif outcome == Bilan.CellDecision.PROLONGER:
+        summary += f", prochain bilan le {data['next_due_on']:%d/%m/%Y}"
+        codes["next_due_on"] = data["next_due_on"].isoformat()
+    return summary, codes
+
+
+@transaction.atomic
+def agenda_item_decide(*, item: AgendaItem, data: dict, by) -> AgendaItem:
+    """Record the cell's decision on an item, on the séance's date.
+
+    - examen: `data` as ExamenForm (without its date): completes the case's
+      `examen` task (decision_record);
+    - examen du bilan: `data` as ExamenBilanForm (without its date):
+      completes the `examen_bilan` task (bilan_examine);
+    - overdue or review: `data["outcome"]` in ReviewOutcome.
+
+    The journal of the case records that the decision was taken at this
+    séance. A refusal by the workflow leaves nothing written.
+    """
+    seance = _locked(item.seance)
+    _require_coordinator(by, seance)
+    _require_not_closed(seance)
+    _require_day_reached(seance)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != AgendaItem.Status.PENDING:
+        raise ServiceError(ITEM_DONE.format(status=item.get_status_display().lower()))
+    case = _visible_case(by, item.case_id, seance.cell)
+    day = seance.date
+    decision = None
+    if item.task_node is not None:
+        step = item.get_kind_display()
+        task = selectors.open_task(case, item.task_node)
+        if task is None:
+            raise ServiceError(NO_TASK.format(reference=case.reference, step=step))
+        if task.owner_id is not None and task.owner_id != by.pk:
+            raise ServiceError(TASK_TAKEN.format(step=step, reference=case.reference, owner=task.owner))
+        if item.kind == AgendaItem.Kind.EXAMEN:
+            task_complete(task=task, user=by, data={**data, "decided_on": day})
+            summary, codes, decision = _examen_summary(case)
+        else:
+            task_complete(task=task, user=by, data={**data, "examined_on": day})
+            summary, codes = _bilan_summary(data)
+    else:
+        outcome = data.get("outcome")
+        if outcome not in ReviewOutcome.values:
+            raise ServiceError(UNKNOWN_OUTCOME)
+        summary, codes = ReviewOutcome(outcome).label, {"outcome": outcome}
+    item.status = AgendaItem.Status.DECIDED
+    item.decision_summary = summary[:300]
+    item.decision_data = codes
+    item.decision = decision
+    item.decided_at = timezone.now()
+    item.decided_by = by
+    item.save()
+    _mark_held(seance)
+    _journal(case, by, seance, f"Décision de la séance du {seance.label_date} : {summary}", item)
+    return item
+
+
+@transaction.atomic
+def agenda_item_postpone(*, item: AgendaItem, by) -> AgendaItem:
+    """Postpone an undecided item: it is proposed on the agenda of the cell's next séance.
+
+    The workflow task stays open (and keeps its due date).
+    """
+    seance = _locked(item.seance)
+    _require_coordinator(by, seance)
+    _require_not_closed(seance)
+    item = AgendaItem.objects.select_for_update().select_related("case").get(pk=item.pk)
+    if item.status != AgendaItem.Status.PENDING:
+        raise ServiceError(ITEM_DONE.format(status=item.get_status_display().lower()))
+    following = selectors.next_seance(seance)
+    item.status = AgendaItem.Status.POSTPONED
+    item.postponed_to = following
+    item.save(update_fields=["status", "postponed_to"])
+    target = f"à la séance du {following.label_date}" if following else "à la prochaine séance"
+    _journal(
+        item.case,
+        by,
+        seance,
+        f"{item.get_kind_display()} reporté {target} (séance du {seance.label_date})",
+        item,
+    )
+    return item
+
+
+# --- Cell setting ---------------------------------------------------------------
+
+
+@transaction.atomic
+def cell_need_to_know_set(*, cell: Cell, strict: bool, by) -> Cell:
+    """Switch the cell's strict need-to-know and re-sync every grant of its cases at once."""
+    _require_coordinator(by, cell)
+    cell = Cell.objects.select_for_update().get(pk=cell.pk)
+    if cell.strict_need_to_know != strict:
+        cell.strict_need_to_know = strict
+        cell.save(update_fields=["strict_need_to_know"])
+        access.cell_sync_need_to_know(cell=cell)
+    return cell
+
+
+def seance_starts_at(day: date, at) -> datetime:
+    """Aware datetime of a séance from the form's date and time."""
+    return timezone.make_aware(datetime.combine(day, at))

@@ -1,0 +1,113 @@
+"""Séance list, planning, the séance page (agenda builder, invitations,
+attendance, decisions) and the cell's need-to-know setting. Coordinators only,
+except the list, which also shows members the relevés they may read."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from casework.services.errors import ServiceError
+from meetings import selectors, services
+from meetings.forms import AddCaseForm, SeanceForm
+from meetings.models import AgendaItem, Seance
+from permissions.visibility import visible_cases
+
+
+def seance_list(request: HttpRequest) -> HttpResponse:
+    managed = (
+        selectors.managed_seances(request.user)
+        .annotate(
+            item_count=Count("items", distinct=True),
+            present_count=Count("attendances", filter=Q(attendances__present=True), distinct=True),
+        )
+        .order_by("-starts_at")
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "meetings/seance_list.html",
+        {
+            "upcoming": [s for s in managed if s.date >= today and s.status == Seance.Status.PLANNED],
+            "past": [s for s in managed if not (s.date >= today and s.status == Seance.Status.PLANNED)],
+            "attended": selectors.attended_seances(request.user).order_by("-starts_at"),
+            "cells": selectors.coordinated_cells(request.user).select_related("partnership"),
+        },
+    )
+
+
+def seance_create(request: HttpRequest) -> HttpResponse:
+    cells = selectors.coordinated_cells(request.user).select_related("partnership")
+    if not cells.exists():
+        raise Http404("Aucune cellule à coordonner.")
+    form = SeanceForm(request.POST or None, cells=cells)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            seance = services.seance_plan(
+                cell=data["cell"],
+                starts_at=services.seance_starts_at(data["day"], data["at"]),
+                place=data["place"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Séance planifiée. Composez son ordre du jour.")
+            return redirect("meetings:detail", pk=seance.pk)
+    return render(request, "meetings/seance_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    seance = selectors.get_managed_seance(request.user, pk)
+    items = list(
+        seance.items.select_related("case", "case__youth", "postponed_to").order_by("position", "id")
+    )
+    # Cases are shown only as the coordinator sees them (visible_cases).
+    visible = {
+        case.pk: case for case in visible_cases(request.user).filter(pk__in=[i.case_id for i in items])
+    }
+    members = selectors.cell_members(seance)
+    return render(
+        request,
+        "meetings/seance_detail.html",
+        {
+            "seance": seance,
+            "items": [(item, visible.get(item.case_id)) for item in items],
+            "proposals": selectors.agenda_proposals(seance, request.user)
+            if seance.status == Seance.Status.PLANNED
+            else [],
+            "members": members,
+            "attendances": seance.attendances.select_related("user", "institution"),
+            "add_form": AddCaseForm(),
+            "day_reached": seance.date <= timezone.localdate(),
+            "pending_count": sum(1 for item in items if item.status == AgendaItem.Status.PENDING),
+            "next_seance": selectors.next_seance(seance),
+        },
+    )
+
+
+@require_POST
+def seance_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    seance = selectors.get_managed_seance(request.user, pk)
+    try:
+        services.seance_close(seance=seance, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+        return redirect("meetings:detail", pk=seance.pk)
+    messages.success(request, "Séance close : le relevé de décisions est définitif.")
+    return redirect("meetings:releve", pk=seance.pk)
+
+
+@require_POST
+def cell_need_to_know(request: HttpRequest, cell_pk: int) -> HttpResponse:
+    cell = get_object_or_404(selectors.coordinated_cells(request.user), pk=cell_pk)
+    strict = request.POST.get("strict") == "1"
+    services.cell_need_to_know_set(cell=cell, strict=strict, by=request.user)
+    messages.success(
+        request,
+        f"« {cell} » : besoin d'en connaître strict {'activé' if strict else 'désactivé'}, droits mis à jour.",
+    )
+    return redirect("meetings:list")

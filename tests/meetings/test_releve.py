@@ -1,0 +1,127 @@
+"""Relevé de décisions: content (page and PDF), who may read it, access log."""
+
+from io import BytesIO
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from meetings import services
+from permissions.models import AccessLog
+from permissions.representations import policy_for
+from permissions.visibility import Representation
+from tests.factories import make_coordinator
+from tests.meetings.conftest import DAY, TODAY
+
+ORIENT = {
+    "kind": "orientation",
+    "orientations": ["rappel_ordre"],
+    "classement_reason": "",
+    "pilot_institution": None,
+}
+CELL_SUMMARY = policy_for(Representation.CELL_SUMMARY)
+
+
+@pytest.fixture
+def decided(held, coord, member2, signal):
+    """A held séance: `member` present, `member2` invited but absent; two items, one decided, one postponed."""
+    decided_case = signal(last_name="Dupont")
+    postponed_case = signal(last_name="Durand")
+    seance = held(decided_case, postponed_case)
+    services.seance_invite(seance=seance, users=[member2], by=coord)
+    services.attendance_record(seance=seance, user=member2, present=False, by=coord)
+    services.agenda_item_decide(item=seance.items.get(case=decided_case), data=ORIENT, by=coord)
+    services.agenda_item_postpone(item=seance.items.get(case=postponed_case), by=coord)
+    return seance, decided_case, postponed_case
+
+
+def pdf_text(response) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+
+
+def test_the_pdf_lists_decisions_with_the_cell_summary_only(client, decided, member):
+    seance, case, postponed = decided
+    client.force_login(member)
+    response = client.get(reverse("meetings:releve-pdf", args=[seance.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store, private"
+    text = pdf_text(response)
+    assert case.reference in text and postponed.reference in text
+    assert "Orientation : Rappel à l'ordre" in text
+    assert "Reporté à la prochaine séance" in text
+    assert "DUPONT Léo" in text
+    # The birth date is part of the "identity" section: shown only if the cell summary shows it.
+    assert ("14/03/2010" in text) == ("identity" in CELL_SUMMARY)
+    # Sections the cell summary does not show never reach the relevé.
+    assert "source" not in CELL_SUMMARY and "ADSEA" not in text
+    assert "Marie Membre (Collège Jean-Moulin (Arras))" in text  # attendees: institutions, not cases
+
+
+def test_each_copy_is_marked_with_its_reader_and_date(client, decided, member):
+    seance, _, _ = decided
+    client.force_login(member)
+    text = pdf_text(client.get(reverse("meetings:releve-pdf", args=[seance.pk])))
+    assert f"Exemplaire de Marie Membre – édité le {TODAY:%d/%m/%Y}" in text
+    page = client.get(reverse("meetings:releve", args=[seance.pk])).content.decode()
+    assert f"Exemplaire de Marie Membre – édité le {TODAY:%d/%m/%Y}" in page
+
+
+def test_every_display_and_print_is_access_logged(client, decided, member):
+    seance, case, postponed = decided
+    client.force_login(member)
+    client.get(reverse("meetings:releve", args=[seance.pk]))
+    client.get(reverse("meetings:releve-pdf", args=[seance.pk]))
+    logged = set(
+        AccessLog.objects.filter(user=member).values_list("case_reference", "channel", "representation")
+    )
+    assert logged == {
+        (case.reference, "ui_detail", "cell_summary"),
+        (postponed.reference, "ui_detail", "cell_summary"),
+        (case.reference, "print", "cell_summary"),
+        (postponed.reference, "print", "cell_summary"),
+    }
+
+
+@pytest.mark.parametrize("reader", ["coord", "member"])
+@pytest.mark.parametrize("view", ["meetings:releve", "meetings:releve-pdf"])
+def test_the_coordinator_and_attendees_read_the_releve(client, decided, request, reader, view):
+    seance, _, _ = decided
+    client.force_login(request.getfixturevalue(reader))
+    assert client.get(reverse(view, args=[seance.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("reader", ["member2", "unsigned", "west_member", "outsider"])
+@pytest.mark.parametrize("view", ["meetings:releve", "meetings:releve-pdf"])
+def test_anyone_else_gets_404(client, decided, request, reader, view):
+    """Invited but absent, member of the cell not invited, other cell, other partnership."""
+    seance, _, _ = decided
+    client.force_login(request.getfixturevalue(reader))
+    assert client.get(reverse(view, args=[seance.pk])).status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+def test_a_planned_seance_has_no_releve(client, plan, coord):
+    seance = plan(TODAY + DAY)
+    client.force_login(coord)
+    assert client.get(reverse("meetings:releve", args=[seance.pk])).status_code == 404
+
+
+def test_a_coordinator_of_another_partnership_gets_404_even_with_the_same_role(client, decided, w):
+    seance, _, _ = decided
+    other = make_coordinator(w["partnerships"]["lens"], institution=w["institutions"]["mairie_lens"])
+    client.force_login(other)
+    assert client.get(reverse("meetings:detail", args=[seance.pk])).status_code == 404
+
+
+def test_the_releve_page_query_count_does_not_grow_with_items(
+    client, held, coord, signal, django_assert_max_num_queries
+):
+    cases = [signal() for _ in range(6)]
+    seance = held(*cases)
+    for item in seance.items.all():
+        services.agenda_item_decide(item=item, data=ORIENT, by=coord)
+    client.force_login(coord)
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("meetings:releve", args=[seance.pk]))
+    assert response.status_code == 200
+    assert all(case.reference in response.content.decode() for case in cases)
