@@ -27,5 +27,4 @@ urlpatterns = [
         login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
-    path("relances/", include("notifications.urls")),
 ]

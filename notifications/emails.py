@@ -62,7 +62,7 @@ def notification_send_email(*, notification_id: int) -> bool:
         "notifications/email/notification",
         {
             "notification": notification,
-            "url": absolute_url(reverse("notifications:open", args=[notification.pk])),
+            "url": absolute_url(reverse("relances:open", args=[notification.pk])),
         },
     )
     Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
@@ -105,7 +105,7 @@ def digest_send_daily(*, user_id: int, day: date) -> bool:
     _send(
         notifications[0].recipient,
         "notifications/email/daily_digest",
-        {"notifications": notifications, "day": day, "url": absolute_url(reverse("notifications:list"))},
+        {"notifications": notifications, "day": day, "url": absolute_url(reverse("relances:index"))},
     )
     Notification.objects.filter(pk__in=[n.pk for n in notifications]).update(emailed_at=timezone.now())
     return True
@@ -163,7 +163,7 @@ def digest_send_weekly(*, user_id: int, partnership_id: int, today: date) -> boo
             "today": today,
             "counts": [(rule.label, counts[rule.code]) for rule in RULES if counts[rule.code]],
             "flags": flags,
-            "url": absolute_url(reverse("notifications:dashboard")),
+            "url": absolute_url(reverse("relances:dashboard")),
         },
     )
     return True

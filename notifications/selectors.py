@@ -78,3 +78,9 @@ def notifications_for(user) -> QuerySet[Notification]:
 
 def unread_count(user) -> int:
     return notifications_for(user).unread().count()
+
+
+def stall_reason_counts(cases: QuerySet[Case]) -> list[tuple[str, str, int]]:
+    """(rule code, label, open flags) for the cases of `cases` (one query), rules with flags only."""
+    counts = stall_counts(StallFlag.objects.open().filter(case__in=cases.values("pk")))
+    return [(rule.code, rule.label, counts[rule.code]) for rule in RULES if counts[rule.code]]

@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
+from notifications.site import RelancesApp
 from permissions import roles
 from workflows.flows import CaseFlow
 from workflows.views.cases import CaseDetailView, CaseListView, ContactCreateView
@@ -26,6 +27,7 @@ site = Site(
     viewsets=[
         CasesApp(),
         CaseFlowAppViewset(CaseFlow, icon="assignment", title="Parcours"),
+        RelancesApp(),
     ],
 )
 

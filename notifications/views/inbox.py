@@ -25,7 +25,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """The link in emails: mark as read, then go to the case (404 if it is not the user's to see)."""
     notification = get_object_or_404(notifications_for(request.user), pk=pk)
     services.notifications_mark_read(user=request.user, ids=[notification.pk])
-    return redirect(case_url(notification.case_id) or "notifications:list")
+    return redirect(case_url(notification.case_id))
 
 
 @require_POST
@@ -36,7 +36,7 @@ def notification_mark_read(request: HttpRequest) -> HttpResponse:
         request,
         f"{count} notification{'s' if count > 1 else ''} marquée{'s' if count > 1 else ''} comme lue{'s' if count > 1 else ''}.",
     )
-    return redirect("notifications:list")
+    return redirect("relances:index")
 
 
 def preferences(request: HttpRequest) -> HttpResponse:
@@ -46,5 +46,5 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.notification_preference_set(user=request.user, email_mode=form.cleaned_data["email_mode"])
         messages.success(request, "Vos préférences de courriel sont enregistrées.")
-        return redirect("notifications:preferences")
+        return redirect("relances:preferences")
     return render(request, "notifications/preferences.html", {"form": form})

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from casework.models import Case, JournalEntry, PendingStep, ReferentDesignation
+from notifications.selectors import annotate_stalls, stall_reasons
 from permissions.models import Disclosure
 from permissions.representations import Policy, policy_for
 
@@ -23,7 +24,7 @@ def with_related(queryset: QuerySet[Case]) -> QuerySet[Case]:
     """Everything a page of cases needs except the full-only rows (see `load_full_only`)."""
     overdue = PendingStep.objects.overdue().filter(case=OuterRef("pk"))
     return (
-        queryset.annotate(is_overdue=Exists(overdue))
+        annotate_stalls(queryset.annotate(is_overdue=Exists(overdue)))
         .select_related("youth", "commune", "cell", "source_institution", "signaled_by")
         .prefetch_related(
             "motifs",
@@ -118,6 +119,8 @@ def present_case(case: Case, today=None) -> dict:
         data["measures"] = _measures(case, free_text=free_text)
     if "overdue" in policy:
         data["overdue"] = case.is_overdue
+        data["stalled"] = case.stalled
+        data["stalled_reasons"] = stall_reasons(case)
     if "referent" in policy:
         designation = current_referent(case)
         data["referent"] = (

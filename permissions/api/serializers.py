@@ -8,6 +8,7 @@ only when the representation shows its section (`permissions.representations`).
 from rest_framework import serializers
 
 from casework.models import Case
+from notifications.rules import RULE_CHOICES
 from permissions.models import AccessLog
 from permissions.visibility import Representation
 
@@ -45,6 +46,14 @@ class CaseSerializer(serializers.Serializer):
     orientations = serializers.ListField(child=serializers.CharField(), required=False)
     measures = serializers.DictField(required=False, help_text="Rappels à l'ordre, CDDF, désignations.")
     overdue = serializers.BooleanField(required=False)
+    stalled = serializers.BooleanField(
+        required=False, help_text="Situation bloquée (au moins un motif ouvert), avec la section `overdue`."
+    )
+    stalled_reasons = serializers.ListField(
+        child=serializers.ChoiceField(choices=RULE_CHOICES),
+        required=False,
+        help_text="Codes des motifs de blocage ouverts (notifications.rules), le plus ancien d'abord.",
+    )
     referent = serializers.DictField(required=False, allow_null=True)
     bilans = serializers.ListField(child=serializers.DictField(), required=False)
     journal = serializers.ListField(

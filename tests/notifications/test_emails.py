@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from notifications.emails import digest_send_daily, digest_send_weekly, weekly_digest_targets
 from notifications.models import EmailMode, Notification
@@ -39,9 +40,13 @@ def test_immediate_emails_carry_the_reference_and_a_link_only(stalled, settings)
         f"[Veille jeunes] Alerte – {stalled.reference} bloquée depuis le 04/02/2026"
     )
     assert seance.subject.startswith(f"[Veille jeunes] {stalled.reference} proposée pour la prochaine séance")
-    for email in mail.outbox:
+    notifications = Notification.objects.order_by("level")
+    for email, notification in zip(mail.outbox, notifications, strict=True):
         assert email.to == ["coord@example.org"]
-        assert f"{settings.SITE_URL}/relances/" in email.body
+        assert (
+            f"Consulter la situation : {settings.SITE_URL}{reverse('relances:open', args=[notification.pk])}\n"
+            in (email.body)
+        )
         assert_not_nominative(email)
 
 

@@ -18,66 +18,76 @@ def stalled(case, coord):
 
 def test_the_list_shows_references_and_the_unread_count(client, stalled, coord):
     client.force_login(coord)
-    response = client.get(reverse("notifications:list"))
+    response = client.get(reverse("relances:index"))
     assert response.status_code == 200
     body = response.content.decode()
     assert f"Relance – {stalled.reference} : signalement non examiné" in body
-    assert 'data-testid="unread-count">1<' in body
+    assert response.context["notifications_unread"] == 1
+    assert 'aria-label="Notifications : 1 non lue"' in body
     assert "Dubreuil" not in body
 
 
 def test_the_list_query_count_does_not_grow_with_rows(client, centre, coord, django_assert_max_num_queries):
+    make_case(centre, signaled_on=days(0))
+    stalls_scan(now=at(days(30)))
+    client.force_login(coord)
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("relances:index"))
     for _ in range(12):
         make_case(centre, signaled_on=days(0))
     stalls_scan(now=at(days(30)))
-    client.force_login(coord)
-    with django_assert_max_num_queries(12):
-        assert client.get(reverse("notifications:list")).status_code == 200
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("relances:index"))
+    assert len(response.context["page"]) == 13
 
 
 def test_opening_marks_read_and_answers_404_to_others(client, stalled, coord, w):
     notification = Notification.objects.get()
     other = make_coordinator(stalled.partnership, institution=w["institutions"]["mairie_arras"])
     client.force_login(other)
-    assert client.get(reverse("notifications:open", args=[notification.pk])).status_code == 404
+    assert client.get(reverse("relances:open", args=[notification.pk])).status_code == 404
 
     client.force_login(coord)
-    response = client.get(reverse("notifications:open", args=[notification.pk]))
+    response = client.get(reverse("relances:open", args=[notification.pk]))
     assert response.status_code == 302
+    assert response["Location"] == reverse("situations:detail", args=[stalled.pk])
     notification.refresh_from_db()
     assert notification.read_at is not None
 
 
 def test_mark_all_read(client, stalled, coord):
     client.force_login(coord)
-    response = client.post(reverse("notifications:mark_read"), follow=True)
+    response = client.post(reverse("relances:mark_read"), follow=True)
     assert "1 notification marquée comme lue." in response.content.decode()
     assert not Notification.objects.unread().exists()
-    assert client.get(reverse("notifications:mark_read")).status_code == 405
+    assert client.get(reverse("relances:mark_read")).status_code == 405
 
 
 def test_preferences_switch_to_daily_digest(client, coord):
     client.force_login(coord)
-    assert client.get(reverse("notifications:preferences")).status_code == 200
-    response = client.post(reverse("notifications:preferences"), {"email_mode": "daily"})
+    assert client.get(reverse("relances:preferences")).status_code == 200
+    response = client.post(reverse("relances:preferences"), {"email_mode": "daily"})
     assert response.status_code == 302
     assert NotificationPreference.objects.get(user=coord).email_mode == EmailMode.DAILY
 
 
 def test_dashboard_counts_per_reason_and_sorts(client, stalled, centre, coord, django_assert_max_num_queries):
+    client.force_login(coord)
+    stalls_scan(now=at(days(400)))
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("relances:dashboard"), {"tri": "reference"})
     for _ in range(5):
         make_case(centre, signaled_on=days(0))
     stalls_scan(now=at(days(400)))
-    client.force_login(coord)
-    with django_assert_max_num_queries(14):
-        response = client.get(reverse("notifications:dashboard"), {"tri": "reference"})
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("relances:dashboard"), {"tri": "reference"})
     body = response.content.decode()
     assert '<span data-rule="examen">6</span>' in body
     assert '<span data-rule="case_review">6</span>' in body
     references = [flag.case.reference for flag in response.context["page"]]
     assert references == sorted(references)
 
-    response = client.get(reverse("notifications:dashboard"), {"motif": "examen", "tri": "-reference"})
+    response = client.get(reverse("relances:dashboard"), {"motif": "examen", "tri": "-reference"})
     references = [flag.case.reference for flag in response.context["page"]]
     assert len(references) == 6 and references == sorted(references, reverse=True)
 
@@ -89,16 +99,16 @@ def test_dashboard_shows_only_visible_cases(client, stalled, w):
     )
     for user in (stranger, unsigned, make_user()):
         client.force_login(user)
-        response = client.get(reverse("notifications:dashboard"))
+        response = client.get(reverse("relances:dashboard"))
         assert stalled.reference not in response.content.decode()
         assert response.context["total"] == 0
 
 
 def test_coordinators_override_the_delays(client, arras, coord):
     client.force_login(coord)
-    assert client.get(reverse("notifications:rules")).status_code == 200
+    assert client.get(reverse("relances:rules")).status_code == 200
     response = client.post(
-        reverse("notifications:rules"),
+        reverse("relances:rules"),
         {"partenariat": arras.pk, "examen__deadline": "20", "examen__alerte": "5", "examen__seance": ""},
     )
     assert response.status_code == 302
@@ -111,7 +121,7 @@ def test_coordinators_override_the_delays(client, arras, coord):
 def test_an_alert_after_the_seance_is_refused_with_a_message(client, arras, coord):
     client.force_login(coord)
     response = client.post(
-        reverse("notifications:rules"),
+        reverse("relances:rules"),
         {"partenariat": arras.pk, "examen__alerte": "40", "examen__seance": "30"},
     )
     assert response.status_code == 400
@@ -122,14 +132,14 @@ def test_an_alert_after_the_seance_is_refused_with_a_message(client, arras, coor
 def test_rule_delays_are_for_coordinators_only(client, w, arras, coord):
     member = make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"])
     client.force_login(member)
-    assert client.get(reverse("notifications:rules")).status_code == 403
+    assert client.get(reverse("relances:rules")).status_code == 403
     lens_coord = make_coordinator(w["partnerships"]["lens"], institution=w["institutions"]["mairie_lens"])
     client.force_login(lens_coord)
-    assert client.get(reverse("notifications:rules"), {"partenariat": arras.pk}).status_code == 404
+    assert client.get(reverse("relances:rules"), {"partenariat": arras.pk}).status_code == 404
 
 
 def test_pages_require_login(client):
-    for name in ("list", "preferences", "dashboard", "rules"):
-        response = client.get(reverse(f"notifications:{name}"))
+    for name in ("index", "preferences", "dashboard", "rules"):
+        response = client.get(reverse(f"relances:{name}"))
         assert response.status_code == 302 and "/connexion/" in response["Location"]
     assert not StallFlag.objects.exists()

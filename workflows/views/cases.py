@@ -6,7 +6,7 @@ scope); what a case shows is decided by `permissions.representations`.
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,14 +21,19 @@ from casework.models import Case, CaseMotif, Cell, PendingStep
 from casework.models.codes import Motif, Profil
 from casework.services.errors import ServiceError
 from casework.services.referents import contact_record, current_designations
+from notifications.selectors import annotate_stalls, stall_reason_counts
 from permissions.access import get_case_for_user
 from permissions.access_log import Channel, log_access
-from permissions.representations import policy_for
+from permissions.representations import SECTIONS, policy_for
 from permissions.visibility import visible_cases
 from workflows import forms
 from workflows.models import CaseTask
 
 PAGE_SIZE = 25
+# Stall flags belong to the "overdue" section: not shown to scoped summaries.
+STALL_REPRESENTATIONS = [
+    representation.value for representation, shown in SECTIONS.items() if "overdue" in shown
+]
 
 
 def overdue_exists():
@@ -61,6 +66,11 @@ class CaseListView(View):
             cases = cases.filter(is_overdue=True)
         if params.get("cellule", "").isdigit():
             cases = cases.filter(cell_id=int(params["cellule"]))
+        cases = annotate_stalls(cases)
+        if params.get("bloque") == "1":
+            cases = cases.filter(stalled=True, representation__in=STALL_REPRESENTATIONS)
+        if params.get("tri") == "blocage":
+            cases = cases.order_by(F("stalled_level").desc(nulls_last=True), "stalled_since", "-id")
         query = params.get("q", "").strip()
         if query:
             key = " ".join(unidecode(query).lower().replace("-", " ").split())
@@ -82,6 +92,7 @@ class CaseListView(View):
                 "profils": Profil.choices,
                 "params": params,
                 "querystring": filters.urlencode(),
+                "stall_counts": stall_reason_counts(cases.filter(representation__in=STALL_REPRESENTATIONS)),
             },
         )
 
