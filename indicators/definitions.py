@@ -90,6 +90,13 @@ _INDICATORS = [
         for reason in ClosureReason
     ],
     Indicator(
+        "stalled_cases",
+        "Situations bloquées",
+        "Situations qui ont été bloquées au moins un jour de la période : une étape a dépassé son délai "
+        "sans action (signalement non examiné, référent non désigné, absence de contact, bilan en "
+        "retard…), d'après les blocages relevés par la détection automatique.",
+    ),
+    Indicator(
         "cases_examined",
         "Situations examinées",
         "Situations dont le premier examen en cellule a eu lieu pendant la période.",

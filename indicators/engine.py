@@ -62,6 +62,7 @@ from indicators.sql import (
 )
 from indicators.sql import supports_median as _supports_median
 from indicators.territories import Territory, parse_territory
+from notifications.models import StallFlag
 from permissions.models import Charter, CharterSignature
 
 GROUP_BY = ("profil", "age_band", "sex", "orientation")
@@ -295,6 +296,16 @@ def _closures(ctx: _Context) -> _Source:
     return _Source(queryset, measures, _case_groupers("", "closed_on"), "pk")
 
 
+def _stalled(ctx: _Context) -> _Source:
+    """Cases with a stall flag open on at least one day of the period."""
+    queryset = StallFlag.objects.filter(ctx.territory.case_q("case__"), since__lt=ctx.end).filter(
+        Q(cleared_at__isnull=True) | Q(cleared_at__date__gte=ctx.period.start)
+    )
+    return _Source(
+        queryset, {"stalled_cases": _count("case_id", distinct=True)}, _case_groupers("case__"), "case_id"
+    )
+
+
 def _median(delay, where: Q | None = None) -> MeasureFactory:
     return lambda extra: Median(delay, filter=q_and(where, extra))
 
@@ -522,6 +533,7 @@ def compute(
         _followups,
         _bilans,
         _closures,
+        _stalled,
         _cells,
         _members,
     ):

@@ -27,6 +27,7 @@ SPLIT_CODES = [
     "followups_recidive",
     "bilans_presented",
     "closures",
+    "stalled_cases",
     "cells_with_charter_pct",
     "members_signed_pct",
 ]

@@ -153,6 +153,7 @@ def plan() -> Plan:
     b.designate(l1, d, kind=R.PARCOURS, designated_on=date(2026, 3, 1), accepted_on=date(2026, 3, 5))
 
     _charters(p)
+    _stalls(p)
     return p
 
 
@@ -194,3 +195,21 @@ def _charters(p: Plan) -> None:
     member(p.ouest, signatures=[(v2, date(2026, 7, 1))])  # m4
     member(old, signatures=[(v2, date(2026, 7, 1))])  # in an inactive cell: not counted
     member(p.lens)  # m5: no charter to sign
+
+
+def _stalls(p: Plan) -> None:
+    """Stall flags (notifications.StallFlag) as the scan leaves them. Blocked on
+    some day of 2026: c2, c4 (cleared on 05/01), c5 (two rules), o6; not l1."""
+    from notifications.models import StallFlag
+
+    for key, rule, since, cleared in (
+        ("c2", "examen", date(2026, 2, 10), date(2026, 2, 14)),
+        ("c5", "first_contact", date(2026, 7, 10), None),
+        ("c5", "bilan_due", date(2026, 8, 1), None),
+        ("c4", "contact_gap", date(2025, 12, 20), date(2026, 1, 5)),
+        ("o6", "examen", date(2026, 10, 20), None),
+        ("l1", "first_contact", date(2025, 5, 1), date(2025, 6, 1)),
+    ):
+        StallFlag.objects.create(
+            case=p.cases[key], rule=rule, since=since, escalated_on=since, cleared_at=cleared and _at(cleared)
+        )

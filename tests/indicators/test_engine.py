@@ -55,6 +55,7 @@ CENTRE = {
     "closures.perdu_de_vue": 1,
     "closures.demenagement": 0,
     "closures.classement": 0,
+    "stalled_cases": 3,  # c2, c4, c5 (two flags, one case)
     "cases_examined": 4,
     "median_days_to_examen": 15.0,
     "designations_first_bilan": 2,
@@ -97,6 +98,7 @@ def test_departement_and_arrondissement_totals(plan):
     dep = totals("departement:62")
     assert dep["youths_signalled"] == 12
     assert dep["followups_referent"] == 3
+    assert dep["stalled_cases"] == 4  # c2, c4, c5, o6 (l1's was cleared in 2025)
     assert dep["cases_examined"] == 10
     # 10, 10, 10, 10, 15, 20, 20, 20, 30, 30: percentile_cont interpolates.
     assert dep["median_days_to_examen"] == 17.5
@@ -125,6 +127,8 @@ def test_semester_and_month_periods(plan):
     # c1, c2, c3, c5, c6 (A again) → A, B, C, E; c8 is in August.
     assert s1["youths_signalled"] == 4
     assert s1["closures"] == 1  # c4 in February
+    assert s1["stalled_cases"] == 2  # c2, c4
+    assert totals(territory_of(plan.centre), "2026-03")["stalled_cases"] == 0
     # Reference day 30/06/2026: m1 signed v2 on 15/06, m2 never; m3 left on 01/05.
     assert (s1["members_current"], s1["members_signed"]) == (2, 1)
     march = totals(territory_of(plan.ouest), "2026-03")
@@ -150,6 +154,7 @@ def test_breakdown_by_sex(plan):
     assert (got[("youths_signalled", "F")], got[("youths_signalled", "M")]) == (2, 3)
     assert (got[("closures", "F")], got[("closures", "M")]) == (2, 1)  # c4, c8 / c3
     assert (got[("rappels_held", "F")], got[("rappels_held", "M")]) == (1, 0)
+    assert (got[("stalled_cases", "F")], got[("stalled_cases", "M")]) == (1, 2)  # c4 / c2, c5
 
 
 def test_breakdown_by_age_band(plan):
@@ -252,7 +257,7 @@ def test_portable_median_agrees_with_percentile_cont(plan, group_by):
 
 def test_query_count_is_bounded(plan, django_assert_max_num_queries):
     # One aggregate per family for the totals, one per family for the groups.
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(23):
         compute("departement:62", "2026", "orientation", today=TODAY)
 
 
