@@ -45,7 +45,7 @@ quality: lint
 
 bench: venv
 	@$(PY) scripts/check_services.py
-	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m bench $(BENCH_ARGS)
+	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench $(BENCH_ARGS)
 
 bpmn: venv
 	DJANGO_SETTINGS_MODULE=config.settings.dev $(PY) manage.py flowexport workflows/flows.CaseFlow --format bpmn > workflows/doc/case_flow.bpmn

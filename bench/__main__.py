@@ -1,0 +1,168 @@
+"""`python -m bench` (make bench): build the département, measure, report.
+
+make bench                                  # scale 1: ~100,000 cases, rebuilt
+make bench BENCH_ARGS="--reuse"             # measure the dataset already built
+make bench BENCH_ARGS="--scale 0.1 --load-seconds 10"
+"""
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description="Banc de mesure à l'échelle d'un département."
+    )
+    parser.add_argument("--scale", type=float, default=1.0, help="1 = 100 000 situations (défaut)")
+    parser.add_argument(
+        "--reuse", action="store_true", help="réutiliser la base déjà construite à cette échelle"
+    )
+    parser.add_argument("--build-only", action="store_true", help="construire la base sans mesurer")
+    parser.add_argument("--samples", type=int, default=60, help="requêtes mesurées par page (≥ 50)")
+    parser.add_argument("--clients", type=int, default=8, help="clients simultanés de l'essai de charge")
+    parser.add_argument("--load-seconds", type=float, default=30.0, help="durée de l'essai de charge")
+    parser.add_argument("--workers", type=int, default=0, help="workers gunicorn (défaut : 2 × nproc + 1)")
+    parser.add_argument("--no-load", action="store_true", help="sans essai de charge")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--output", type=Path, default=None, help="fichier JSON (défaut : bench/results.json)"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+
+    from bench import dataset, measures, report
+    from bench.plan import Plan
+
+    plan = Plan.for_scale(args.scale)
+    meta = dataset.describe() if args.reuse else None
+    if meta is not None and meta["plan"]["scale"] != plan.scale:
+        print(f"La base construite est à l'échelle {meta['plan']['scale']} : reconstruction à {plan.scale}.")
+        meta = None
+    if meta is None:
+        print(
+            f"Construction : {plan.partnerships} partenariats, {plan.cells} cellules, ~{plan.users} utilisateurs, "
+            f"{plan.cases} situations, {plan.journal_entries} entrées de journal."
+        )
+        meta = dataset.build(plan, seed=args.seed)
+    else:
+        print(f"Base réutilisée (construite le {meta['built_at']} en {meta['build_seconds']} s).")
+    print(f"Lignes : {meta['rows']}")
+    if meta.get("not_cloned"):
+        print(f"Attention, modèles liés aux situations non peuplés : {', '.join(meta['not_cloned'])}")
+    if args.build_only:
+        return 0
+
+    people = measures.personas()
+    samples = max(args.samples, 50)
+    results: list[measures.Result] = []
+
+    def attempt(name: str, label: str, fn) -> None:
+        started = time.monotonic()
+        try:
+            produced = fn()
+        except measures.Absent as exc:
+            results.append(measures.Result(name=name, label=label, note=f"absent : {exc}"))
+        except Exception as exc:  # a broken page must not hide the other figures
+            traceback.print_exc()
+            results.append(measures.Result(name=name, label=label, note=f"échec : {exc!r}"))
+        else:
+            results.extend(produced if isinstance(produced, list) else [produced])
+        print(f"  {name} ({time.monotonic() - started:.0f} s)", flush=True)
+
+    print("Mesures :")
+    for name, label, run in measures.page_measures(people, samples):
+        attempt(name, label, run)
+    attempt(
+        "list_member_queries_10_vs_50_rows",
+        "Requêtes à 10 et 50 lignes",
+        lambda: measures.query_flatness(people),
+    )
+    attempt(
+        "stall_scan",
+        "Balayage des situations en panne",
+        lambda: measures.stall_scan_measure(max(5, samples // 10)),
+    )
+    attempt(
+        "timer_sweep", "Balayage des échéances", lambda: measures.timer_sweep_measures(max(10, samples // 3))
+    )
+    attempt(
+        "indicators_departement_year",
+        "Indicateurs",
+        lambda: measures.indicators_measure(max(5, samples // 6)),
+    )
+    attempt(
+        "indicators_departement_year_by_profil",
+        "Indicateurs par profil",
+        lambda: measures.indicators_breakdown_measure(max(5, samples // 6)),
+    )
+    if not args.no_load:
+        attempt("load_list_member", "Charge", lambda: load_measure(args, people))
+    measures.ratio(results)
+
+    machine_info = report.machine()
+    target_rows = report.targets(results)
+    print()
+    print(report.table(results))
+    print()
+    print(report.targets_table(target_rows))
+    print()
+    print("Machine : " + ", ".join(f"{k}={v}" for k, v in machine_info.items()))
+    path = report.write(
+        results,
+        dataset={k: meta[k] for k in ("plan", "rows", "build_seconds", "built_at", "templates")},
+        machine_info=machine_info,
+        target_rows=target_rows,
+        **({"path": args.output} if args.output else {}),
+    )
+    print(f"Résultats écrits dans {path}")
+    return 0
+
+
+def load_measure(args, people):
+    from django.conf import settings
+
+    from bench import load, measures
+
+    path = measures._url("situations:index")
+    client = measures.client_for(people.member)
+
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+    with load.Gunicorn(workers) as server:
+        load.run_load(port=server.port, path=path, session_key=session_key, clients=args.clients, seconds=2)
+        outcome = load.run_load(
+            port=server.port,
+            path=path,
+            session_key=session_key,
+            clients=args.clients,
+            seconds=args.load_seconds,
+        )
+    note = (
+        f"{args.clients} clients, {args.load_seconds:.0f} s, gunicorn {workers} workers sync ; "
+        f"{outcome.requests} réponses 200, {outcome.errors} erreurs, statuts {outcome.statuses}"
+    )
+    return measures.Result(
+        name="load_list_member",
+        label="Charge : liste 50 lignes (membre) via gunicorn",
+        p50_ms=round(outcome.p50, 1),
+        p95_ms=round(outcome.p95, 1),
+        rows=measures.LIST_ROWS,
+        samples=outcome.requests,
+        note=note,
+        extra={"requests_per_second": round(outcome.rps, 1), "clients": args.clients, "workers": workers},
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
