@@ -21,6 +21,12 @@ def _open_cases() -> QuerySet[Case]:
     return Case.objects.filter(status__in=Case.OPEN_STATUSES)
 
 
+def _in_follow_up() -> QuerySet[Case]:
+    """Cases whose measures run (ORIENTE): a case waiting for its examen du
+    bilan is the cell's to move, not the référent's."""
+    return Case.objects.filter(status=Case.Status.ORIENTE)
+
+
 def _designations(**filters) -> QuerySet[ReferentDesignation]:
     """Running designations of the outer case."""
     return ReferentDesignation.objects.filter(
@@ -54,23 +60,23 @@ def examen() -> QuerySet[Case]:
 
 def referent_designation() -> QuerySet[Case]:
     pending = _designations(referent__isnull=True)
-    return _open_cases().filter(Exists(pending)).annotate(anchor=_earliest(pending, "opened_on"))
+    return _in_follow_up().filter(Exists(pending)).annotate(anchor=_earliest(pending, "opened_on"))
 
 
 def referent_acceptance() -> QuerySet[Case]:
     pending = _designations(referent__isnull=False, designated_on__isnull=False, accepted_on__isnull=True)
-    return _open_cases().filter(Exists(pending)).annotate(anchor=_earliest(pending, "designated_on"))
+    return _in_follow_up().filter(Exists(pending)).annotate(anchor=_earliest(pending, "designated_on"))
 
 
 def first_contact() -> QuerySet[Case]:
     pending = _designations(accepted_on__isnull=False, first_contact_on__isnull=True)
-    return _open_cases().filter(Exists(pending)).annotate(anchor=_earliest(pending, "accepted_on"))
+    return _in_follow_up().filter(Exists(pending)).annotate(anchor=_earliest(pending, "accepted_on"))
 
 
 def contact_gap() -> QuerySet[Case]:
     following = _designations(accepted_on__isnull=False, first_contact_on__isnull=False)
     return (
-        _open_cases()
+        _in_follow_up()
         .filter(Exists(following))
         .annotate(
             anchor=Coalesce(_latest(_human_activity(), "occurred_on"), _latest(following, "first_contact_on"))
@@ -88,8 +94,7 @@ def bilan_due() -> QuerySet[Case]:
     )
     presented_since = Bilan.objects.filter(case=OuterRef("pk"), presented_on__gt=OuterRef("anchor"))
     return (
-        _open_cases()
-        .filter(status=Case.Status.ORIENTE)
+        _in_follow_up()
         .filter(Exists(following))
         .annotate(
             anchor=Coalesce(_latest(prolonged, "examined_on"), _earliest(following, "accepted_on")),

@@ -181,3 +181,10 @@ def test_a_case_can_be_stalled_for_several_reasons(case, referent):
     designate(case, opened_on=days(1))
     stalls_scan(now=at(days(400)))
     assert set(open_rules(case)) == {"referent_designation", "case_review"}
+
+
+def test_referent_rules_pause_while_the_bilan_waits_for_its_examen(case, referent):
+    following(case, referent, accepted_on=days(20))
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.BILAN)
+    stalls_scan(now=at(days(100)))
+    assert "first_contact" not in open_rules(case)
