@@ -56,6 +56,9 @@ def main(argv=None) -> int:
         )
         meta = dataset.build(plan, seed=args.seed)
     else:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0, interactive=False)  # the code may have moved on since the build
         print(f"Base réutilisée (construite le {meta['built_at']} en {meta['build_seconds']} s).")
     print(f"Lignes : {meta['rows']}")
     if meta.get("not_cloned"):

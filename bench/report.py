@@ -38,6 +38,8 @@ def machine() -> dict:
         "cpu": cpu or platform.processor(),
         "postgresql": pg,
         "postgresql_shared_buffers": shared_buffers,
+        # The machine is shared: the load average says how much.
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "python": platform.python_version(),
         "django": django.get_version(),
     }
