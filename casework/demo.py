@@ -202,6 +202,13 @@ def seed_demo_world() -> list[tuple[str, str]]:
         cells=cells,
         institutions=inst,
     )
+    from meetings.demo import seed_demo_seances
+
+    seed_demo_seances(
+        users={"coord": coord_arras, "member": membre, "referent": referent, "pjj": pjj},
+        cells=cells,
+        institutions=inst,
+    )
     return [
         ("coord.arras", "coordonnatrice du CLSPD d'Arras : dossiers complets de ses deux cellules"),
         (

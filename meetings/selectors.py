@@ -20,6 +20,8 @@ from viewflow.workflow.status import STATUS
 
 from casework.models import Case, Cell, Membership, PendingStep, User
 from meetings.models import AgendaItem, Attendance, Seance
+from notifications.models import StallLevel
+from notifications.selectors import cases_for_next_agenda
 from permissions.access import coordinated_partnerships
 from permissions.models import CharterSignature
 from permissions.services import current_charter
@@ -115,16 +117,19 @@ def _open_task(node: str):
     )
 
 
-def _stalled_case_ids(cell: Cell, user) -> set[int]:
-    """Cases with an overdue step, plus those the stall scan escalated to the next séance."""
-    overdue = set(
-        PendingStep.objects.overdue().filter(case__cell=cell).values_list("case_id", flat=True).distinct()
-    )
-    try:
-        from notifications.selectors import cases_for_next_agenda
-    except ImportError:  # the stall scan is not installed
-        return overdue
-    return overdue | set(cases_for_next_agenda(cell, user=user).values_list("pk", flat=True))
+def _stall_reasons(cell: Cell, user) -> dict[int, list[str]]:
+    """Why each overdue or stalled case of `cell` is proposed: its overdue steps,
+    and the stalls the stall scan escalated to the cell's next séance."""
+    reasons: dict[int, list[str]] = {}
+    for step in PendingStep.objects.overdue().filter(case__cell=cell).order_by("due_on"):
+        reasons.setdefault(step.case_id, []).append(
+            f"Échéance dépassée : {step.get_step_display()} (prévue le {step.due_on:%d/%m/%Y})"
+        )
+    for case in cases_for_next_agenda(cell, user=user):
+        for flag in case.open_stall_flags:
+            if flag.level >= StallLevel.SEANCE:
+                reasons.setdefault(case.pk, []).append(f"Suivi bloqué : {flag.rule_label}")
+    return reasons
 
 
 def agenda_proposals(seance: Seance, user) -> list[Proposal]:
@@ -133,7 +138,8 @@ def agenda_proposals(seance: Seance, user) -> list[Proposal]:
     1. items postponed from an earlier séance of the cell (not yet carried over);
     2. cases awaiting their examen en cellule (open `examen` task);
     3. bilans awaiting their examen (open `examen_bilan` task);
-    4. overdue or stalled cases;
+    4. overdue cases (a step past its due date) and cases the stall scan
+       escalated to the next séance (notifications.selectors.cases_for_next_agenda);
     5. cases open for more than 12 months.
 
     Cases already on the agenda are left out; each case is proposed once, with
@@ -150,7 +156,7 @@ def agenda_proposals(seance: Seance, user) -> list[Proposal]:
         .select_related("youth")
         .order_by("signaled_on", "reference")
     }
-    stalled = _stalled_case_ids(seance.cell, user)
+    stalled = _stall_reasons(seance.cell, user)
     review_before = seance.date - REVIEW_AFTER
     postponed = {
         item.case_id: item
@@ -177,7 +183,7 @@ def agenda_proposals(seance: Seance, user) -> list[Proposal]:
             reasons.append("Bilan en attente d'examen")
         if case.pk in stalled:
             kinds.append(AgendaItem.Kind.STALLED)
-            reasons.append("Échéance dépassée ou suivi bloqué")
+            reasons.extend(stalled[case.pk])
         if case.signaled_on <= review_before:
             kinds.append(AgendaItem.Kind.REVIEW)
             reasons.append("Ouverte depuis plus de 12 mois")
@@ -193,7 +199,7 @@ _KIND_ORDER = {kind: index for index, kind in enumerate(AgendaItem.Kind.values)}
 
 
 def current_kind(case: Case, user) -> str | None:
-    """The kind a case would be put on an agenda with today (None: nothing to examine)."""
+    """The kind a case is put on an agenda with today (None: `user` does not see it)."""
     annotated = (
         visible_cases(user, Case.objects.filter(pk=case.pk))
         .annotate(awaits_examen=_open_task("examen"), awaits_bilan=_open_task("examen_bilan"))
@@ -205,7 +211,7 @@ def current_kind(case: Case, user) -> str | None:
         return AgendaItem.Kind.EXAMEN
     if annotated.awaits_bilan:
         return AgendaItem.Kind.EXAMEN_BILAN
-    if PendingStep.objects.overdue().filter(case=case).exists():
+    if annotated.pk in _stall_reasons(case.cell, user):
         return AgendaItem.Kind.STALLED
     return AgendaItem.Kind.REVIEW
 

@@ -9,6 +9,7 @@ from casework.services.deadlines import step_flag_overdue
 from casework.services.errors import ServiceError
 from meetings import selectors, services
 from meetings.models import AgendaItem
+from notifications.models import StallFlag, StallLevel
 from tests.meetings.conftest import DAY, TODAY, at
 from tests.workflows.helpers import the_task
 from workflows.services import task_complete
@@ -49,7 +50,11 @@ def test_proposals_cover_examens_bilans_overdue_and_old_cases(plan, coord, signa
         old.reference: "examen_bilan",
     }
     by_ref = {p.case.reference: p for p in proposals}
-    assert "Échéance dépassée ou suivi bloqué" in by_ref[overdue.reference].reasons
+    due = overdue.pending_steps.get().due_on
+    assert (
+        f"Échéance dépassée : Examen en cellule (prévue le {due:%d/%m/%Y})"
+        in by_ref[overdue.reference].reasons
+    )
     assert "Ouverte depuis plus de 12 mois" in by_ref[old.reference].reasons
 
 
@@ -64,6 +69,28 @@ def test_a_stalled_case_without_pending_examen_is_proposed_as_overdue(plan, coor
     step_flag_overdue(step_id=case.pending_steps.open().get().pk)
     proposals = selectors.agenda_proposals(plan(), coord)
     assert kinds(proposals) == {case.reference: "stalled"}
+
+
+def test_a_case_the_stall_scan_escalated_to_the_next_seance_is_proposed(plan, coord, signal):
+    case = signal()
+    task_complete(
+        task=the_task(case, "examen"),
+        user=coord,
+        data={"kind": "orientation", "orientations": ["referent"], "decided_on": TODAY},
+    )
+    # Test setup: the scan (notifications.services) writes these flags; only the level matters here.
+    StallFlag.objects.create(
+        case=case,
+        rule="referent_designation",
+        since=TODAY - 20 * DAY,
+        level=StallLevel.ALERTE,
+        escalated_on=TODAY,
+    )
+    seance = plan()
+    assert selectors.agenda_proposals(seance, coord) == []  # an alert is not yet for the séance
+    StallFlag.objects.filter(case=case).update(level=StallLevel.SEANCE)
+    (proposal,) = selectors.agenda_proposals(seance, coord)
+    assert proposal.kind == "stalled" and proposal.reasons == ["Suivi bloqué : Référent non désigné"]
 
 
 def test_a_case_open_for_more_than_a_year_is_proposed_for_review(plan, coord, signal):
