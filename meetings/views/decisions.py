@@ -8,6 +8,7 @@ from casework.services.errors import ServiceError
 from meetings import selectors, services
 from meetings.forms import ReviewForm, SeanceExamenBilanForm, SeanceExamenForm
 from meetings.models import AgendaItem
+from permissions.access_log import Channel, log_access
 from permissions.visibility import visible_cases
 
 FORMS = {
@@ -24,6 +25,7 @@ def item_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     case = visible_cases(request.user).filter(pk=item.case_id).select_related("youth").first()
     if case is None:
         raise Http404("Situation introuvable.")
+    log_access(user=request.user, cases=case, channel=Channel.UI_DETAIL, reason=f"Décision – {seance}")
     form = FORMS[item.kind](request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -13,6 +13,7 @@ from casework.services.errors import ServiceError
 from meetings import selectors, services
 from meetings.forms import AddCaseForm, SeanceForm
 from meetings.models import AgendaItem, Seance
+from permissions.access_log import Channel, log_access
 from permissions.visibility import visible_cases
 
 
@@ -70,15 +71,23 @@ def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
         case.pk: case for case in visible_cases(request.user).filter(pk__in=[i.case_id for i in items])
     }
     members = selectors.cell_members(seance)
+    proposals = (
+        selectors.agenda_proposals(seance, request.user) if seance.status == Seance.Status.PLANNED else []
+    )
+    # The agenda and the proposals name youths: both are displays of case data.
+    log_access(
+        user=request.user,
+        cases=[*visible.values(), *(p.case for p in proposals)],
+        channel=Channel.UI_LIST,
+        reason=f"Ordre du jour – {seance}",
+    )
     return render(
         request,
         "meetings/seance_detail.html",
         {
             "seance": seance,
             "items": [(item, visible.get(item.case_id)) for item in items],
-            "proposals": selectors.agenda_proposals(seance, request.user)
-            if seance.status == Seance.Status.PLANNED
-            else [],
+            "proposals": proposals,
             "members": members,
             "attendances": seance.attendances.select_related("user", "institution"),
             "add_form": AddCaseForm(),

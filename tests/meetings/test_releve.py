@@ -125,3 +125,17 @@ def test_the_releve_page_query_count_does_not_grow_with_items(
         response = client.get(reverse("meetings:releve", args=[seance.pk]))
     assert response.status_code == 200
     assert all(case.reference in response.content.decode() for case in cases)
+
+
+def test_in_a_strict_cell_attendees_read_the_cases_of_their_seance(client, cell, coord, member, plan, signal):
+    services.cell_need_to_know_set(cell=cell, strict=True, by=coord)
+    cell.refresh_from_db()
+    on_agenda, elsewhere = signal(), signal()
+    seance = plan()
+    services.agenda_item_add(seance=seance, case=on_agenda, by=coord)
+    services.seance_invite(seance=seance, users=[member], by=coord)
+    services.attendance_record(seance=seance, user=member, present=True, by=coord)
+    services.agenda_item_decide(item=seance.items.get(), data=ORIENT, by=coord)
+    client.force_login(member)
+    page = client.get(reverse("meetings:releve", args=[seance.pk])).content.decode()
+    assert on_agenda.reference in page and elsewhere.reference not in page

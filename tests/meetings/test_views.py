@@ -6,6 +6,7 @@ from django.urls import reverse
 from casework.models import Case
 from meetings import services
 from meetings.models import AgendaItem, Seance
+from permissions.models import AccessLog
 from tests.meetings.conftest import DAY, TODAY
 
 
@@ -37,6 +38,18 @@ def test_the_agenda_builder_shows_proposals_and_adds_them(client, coord, plan, s
     assert case.reference in page and "Signalement en attente d&#x27;examen" in page
     client.post(reverse("meetings:item-add", args=[seance.pk]), {"case": case.pk, "kind": "examen"})
     assert seance.items.get().case == case
+
+
+def test_the_agenda_builder_logs_the_cases_it_shows(client, coord, plan, signal):
+    on_agenda, proposed = signal(), signal()
+    seance = plan()
+    services.agenda_item_add(seance=seance, case=on_agenda, by=coord)
+    client.force_login(coord)
+    client.get(reverse("meetings:detail", args=[seance.pk]))
+    assert set(AccessLog.objects.filter(user=coord).values_list("case_reference", "channel")) == {
+        (on_agenda.reference, "ui_list"),
+        (proposed.reference, "ui_list"),
+    }
 
 
 def test_a_case_is_added_by_its_reference(client, coord, plan, signal):
@@ -76,6 +89,7 @@ def test_attendance_and_decision_over_http(client, coord, member, plan, signal):
     item = seance.items.get()
     url = reverse("meetings:item-decide", args=[seance.pk, item.pk])
     assert "Date de la décision" not in client.get(url).content.decode()  # dated by the séance
+    assert AccessLog.objects.filter(user=coord, case=case, channel="ui_detail").exists()
 
     refused = client.post(url, {"kind": "orientation"})
     assert refused.status_code == 400 and "Choisissez au moins une orientation" in refused.content.decode()
@@ -133,3 +147,14 @@ def test_the_need_to_know_switch_is_for_coordinators(client, coord, member, cell
     client.post(reverse("meetings:need-to-know", args=[cell.pk]), {"strict": "1"})
     cell.refresh_from_db()
     assert cell.strict_need_to_know
+
+
+def test_the_seance_list_query_count_does_not_grow_with_seances(
+    client, coord, plan, django_assert_max_num_queries
+):
+    for days in range(-3, 5):
+        plan(TODAY + days * DAY)
+    client.force_login(coord)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("meetings:list"))
+    assert response.status_code == 200 and response.content.decode().count("Arras – centre") >= 8
