@@ -14,7 +14,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("privacy.urls")),
     path("indicateurs/", include("indicators.urls")),
-    path("seances/", include("meetings.urls")),
     path("api/v1/indicators/", include("indicators.api_urls")),
     path("", home, name="home"),
     path("app/", site.urls),

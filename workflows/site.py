@@ -4,6 +4,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
+from meetings.site import SeancesApp
 from notifications.site import RelancesApp
 from permissions import roles
 from workflows.flows import CaseFlow
@@ -27,6 +28,7 @@ site = Site(
     viewsets=[
         CasesApp(),
         CaseFlowAppViewset(CaseFlow, icon="assignment", title="Parcours"),
+        SeancesApp(),
         RelancesApp(),
     ],
 )

@@ -92,4 +92,4 @@ def item_postpone(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 
 def seance_url(seance) -> str:
-    return reverse("meetings:detail", kwargs={"pk": seance.pk})
+    return reverse("seances:detail", kwargs={"pk": seance.pk})

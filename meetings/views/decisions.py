@@ -34,7 +34,7 @@ def item_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, f"Décision enregistrée pour {case.reference}.")
-            return redirect("meetings:detail", pk=seance.pk)
+            return redirect("seances:detail", pk=seance.pk)
     return render(
         request,
         "meetings/item_decide.html",

@@ -57,18 +57,19 @@ def seance_create(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(request, "Séance planifiée. Composez son ordre du jour.")
-            return redirect("meetings:detail", pk=seance.pk)
+            return redirect("seances:detail", pk=seance.pk)
     return render(request, "meetings/seance_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seance = selectors.get_managed_seance(request.user, pk)
-    items = list(
-        seance.items.select_related("case", "case__youth", "postponed_to").order_by("position", "id")
-    )
+    items = list(seance.items.select_related("postponed_to").order_by("position", "id"))
     # Cases are shown only as the coordinator sees them (visible_cases).
     visible = {
-        case.pk: case for case in visible_cases(request.user).filter(pk__in=[i.case_id for i in items])
+        case.pk: case
+        for case in visible_cases(request.user)
+        .filter(pk__in=[i.case_id for i in items])
+        .select_related("youth")
     }
     members = selectors.cell_members(seance)
     proposals = (
@@ -105,9 +106,9 @@ def seance_close_view(request: HttpRequest, pk: int) -> HttpResponse:
         services.seance_close(seance=seance, by=request.user)
     except ServiceError as exc:
         messages.error(request, str(exc))
-        return redirect("meetings:detail", pk=seance.pk)
+        return redirect("seances:detail", pk=seance.pk)
     messages.success(request, "Séance close : le relevé de décisions est définitif.")
-    return redirect("meetings:releve", pk=seance.pk)
+    return redirect("seances:releve", pk=seance.pk)
 
 
 @require_POST
@@ -119,4 +120,4 @@ def cell_need_to_know(request: HttpRequest, cell_pk: int) -> HttpResponse:
         request,
         f"« {cell} » : besoin d'en connaître strict {'activé' if strict else 'désactivé'}, droits mis à jour.",
     )
-    return redirect("meetings:list")
+    return redirect("seances:index")

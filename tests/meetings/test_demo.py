@@ -37,6 +37,6 @@ def test_demo_seeds_a_closed_seance_and_an_upcoming_agenda_once(w, cell, demo_us
     assert upcoming.attendances.count() == 3
 
     client.force_login(demo_users["member"])
-    assert client.get(reverse("meetings:releve", args=[past.pk])).status_code == 200
+    assert client.get(reverse("seances:releve", args=[past.pk])).status_code == 200
     client.force_login(demo_users["pjj"])  # invited, excused
-    assert client.get(reverse("meetings:releve", args=[past.pk])).status_code == 404
+    assert client.get(reverse("seances:releve", args=[past.pk])).status_code == 404
