@@ -23,10 +23,12 @@ from meetings.models import AgendaItem, Attendance, Seance
 from permissions.representations import SECTIONS, Policy
 from permissions.visibility import Representation, visible_cases
 
-CONFIDENTIAL = (
-    "Document confidentiel – informations échangées en cellule de veille (art. L132-5 du code de la "
-    "sécurité intérieure) : ne pas communiquer à des tiers, ne pas reproduire."
+# Two lines in the PDF footer, one sentence on the page.
+CONFIDENTIAL_LINES = (
+    "Document confidentiel – informations échangées en cellule de veille (art. L132-5 du code de la",
+    "sécurité intérieure) : ne pas communiquer à des tiers, ne pas reproduire.",
 )
+CONFIDENTIAL = " ".join(CONFIDENTIAL_LINES)
 
 
 @dataclass
@@ -127,8 +129,8 @@ def releve_pdf_bytes(seance: Seance, rows: list[ReleveRow], hidden: int, reader,
         canvas.saveState()
         canvas.setFont("Helvetica", 7.5)
         canvas.drawString(1.5 * cm, 1.2 * cm, f"{mark} – page {doc.page}")
-        canvas.drawString(1.5 * cm, 0.8 * cm, CONFIDENTIAL[:118])
-        canvas.drawString(1.5 * cm, 0.5 * cm, CONFIDENTIAL[118:])
+        canvas.drawString(1.5 * cm, 0.8 * cm, CONFIDENTIAL_LINES[0])
+        canvas.drawString(1.5 * cm, 0.5 * cm, CONFIDENTIAL_LINES[1])
         canvas.restoreState()
 
     doc = SimpleDocTemplate(

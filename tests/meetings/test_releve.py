@@ -9,6 +9,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from meetings import services
+from meetings.releve import CONFIDENTIAL_LINES
 from permissions.models import AccessLog
 from permissions.representations import policy_for
 from permissions.visibility import Representation
@@ -62,8 +63,12 @@ def test_the_pdf_lists_decisions_with_the_cell_summary_only(client, decided, mem
 def test_each_copy_is_marked_with_its_reader_and_date(client, decided, member):
     seance, _, _ = decided
     client.force_login(member)
-    text = pdf_text(client.get(reverse("seances:releve-pdf", args=[seance.pk])))
-    assert f"Exemplaire de Marie Membre – édité le {TODAY:%d/%m/%Y}" in text
+    response = client.get(reverse("seances:releve-pdf", args=[seance.pk]))
+    mark = f"Exemplaire de Marie Membre – édité le {TODAY:%d/%m/%Y}"
+    for page in PdfReader(BytesIO(response.content)).pages:
+        text = page.extract_text()
+        assert text.count(mark) == 2  # across the page and in the footer
+        assert all(line in text for line in CONFIDENTIAL_LINES)
     page = client.get(reverse("seances:releve", args=[seance.pk])).content.decode()
     assert f"Exemplaire de Marie Membre – édité le {TODAY:%d/%m/%Y}" in page
 
