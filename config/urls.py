@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/indicators/", include("indicators.api_urls")),
     path("", home, name="home"),
     path("app/", site.urls),
+    path("confidentialite/", include("permissions.urls")),
     path("api/v1/", include("permissions.api.urls")),
     # The schema documents shapes only (no data): public, like the code.
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),

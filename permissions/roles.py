@@ -7,8 +7,8 @@
   holding the `casework.coordinate_case` object permission on the case, granted
   to the partnership's signed coordinators by `case_grant_structural`.
 - Référent tasks: the designated référent only (tasks assigned to them).
-- Use the workflow screens at all: anyone with at least one of the above or a
-  visible case; every screen still filters through `visible_cases`.
+- Use the workflow screens at all: any active account (empty lists when nothing
+  is in scope); every screen still filters through `visible_cases`.
 
 Global (model-level) permissions are never honoured (accept_global_perms=False).
 """
@@ -65,7 +65,11 @@ def can_coordinate(user, case: Case) -> bool:
 
 
 def can_use_workflow(user) -> bool:
-    """Open the parcours screens: signalement rights or at least one visible case."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return can_signal(user) or visible_cases(user).exists()
+    """Open the parcours screens to every active account.
+
+    Every screen is scoped per case (visible_cases, scoped task queue), so an
+    account with nothing in scope (préfecture, admin) sees empty lists. Closing
+    the app instead would answer 403 to a URL of an out-of-scope case, where
+    the rule is 404, the answer of a case that does not exist.
+    """
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)

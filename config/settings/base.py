@@ -75,6 +75,8 @@ MIDDLEWARE = [
     # Logged-in users without a verified second factor reach only the 2FA pages.
     "permissions.twofactor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Members who owe a charter signature reach only the signing page.
+    "permissions.middleware.CharterGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: turns a lockout into the French lockout page.

@@ -2,11 +2,15 @@
 
 `F`, `C`, `S` = the case is shown as full / cell_summary / scoped_summary;
 `-` = it does not exist for this account (404 on detail, absent from lists
-and searches); `403` = the account owes a charter signature (every channel
-answers 403 naming the charter). The cast is described in conftest.py.
+and searches); `403` = the account owes a charter signature (the API answers
+403 naming the charter, the UI redirects to the signing page). The cast is
+described in conftest.py. The UI detail's representation is read from the
+access log row the page writes.
 """
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -42,13 +46,26 @@ MATRIX = {
 # fmt: on
 
 CODES = {"F": "full", "C": "cell_summary", "S": "scoped_summary"}
-CHANNELS = ("api_detail", "api_list", "search")
+CHANNELS = ("ui_detail", "api_detail", "api_list", "search")
+API_CHANNELS = CHANNELS[1:]
 
 
 def api_client(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
+
+
+def observe_ui_detail(client, user, case) -> str:
+    response = client.get(reverse("situations:detail", args=[case.pk]))
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("permissions:charter_sign"))
+        return "403"
+    if response.status_code == 404:
+        return "-"
+    assert response.status_code == 200
+    row = AccessLog.objects.filter(user=user, case=case, channel="ui_detail").latest("id")
+    return {v: k for k, v in CODES.items()}[row.representation]
 
 
 def observe(client, case, channel) -> str:
@@ -78,10 +95,14 @@ def observe(client, case, channel) -> str:
 
 @pytest.mark.parametrize("account", MATRIX)
 def test_permission_matrix(cast, account):
-    client = api_client(cast.users[account])
-    observed = {
-        (kind, channel): observe(client, cast.cases[kind], channel) for kind in KINDS for channel in CHANNELS
-    }
+    user = cast.users[account]
+    client, browser = api_client(user), Client()
+    browser.force_login(user)
+    observed = {}
+    for kind in KINDS:
+        observed[kind, "ui_detail"] = observe_ui_detail(browser, user, cast.cases[kind])
+        for channel in API_CHANNELS:
+            observed[kind, channel] = observe(client, cast.cases[kind], channel)
     expected = {
         (kind, channel): code
         for kind, code in zip(KINDS, MATRIX[account], strict=True)
@@ -95,14 +116,14 @@ def test_every_displayed_case_is_logged_with_its_channel(cast, account):
     user = cast.users[account]
     client = api_client(user)
     for kind in KINDS:
-        for channel in CHANNELS:
+        for channel in API_CHANNELS:
             observe(client, cast.cases[kind], channel)
     shown = {kind for kind, code in zip(KINDS, MATRIX[account], strict=True) if code in CODES}
     logged = AccessLog.objects.filter(user=user)
     for kind in shown:
         case = cast.cases[kind]
         rows = logged.filter(case=case)
-        assert set(rows.values_list("channel", flat=True)) == {"api_detail", "api_list", "search"}
+        assert set(rows.values_list("channel", flat=True)) == set(API_CHANNELS)
         assert set(rows.values_list("representation", flat=True)) == {
             CODES[MATRIX[account][KINDS.index(kind)]]
         }

@@ -1,0 +1,218 @@
+"""Web screens of the charter: the gate, signing, adoption, memberships, disclosures, access log."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.models import Membership
+from permissions.access_log import log_access
+from permissions.disclosures import add_months
+from permissions.models import AccessLog, CharterEvent, Disclosure
+from permissions.services import current_charter
+from permissions.visibility import visible_cases
+from tests.factories import make_case, make_coordinator, make_member, make_user, world
+
+
+@pytest.fixture
+def w():
+    return world()
+
+
+@pytest.fixture
+def coord(w):
+    return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
+
+
+@pytest.fixture
+def case(w, coord):
+    return make_case(w["cells"]["Arras – centre"])
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+class TestCharterGate:
+    def test_an_unsigned_member_is_sent_to_the_signing_page_with_a_french_message(self, client, w, case):
+        member = make_member(
+            w["cells"]["Arras – centre"], institution=w["institutions"]["college"], signed=False
+        )
+        detail = reverse("situations:detail", args=[case.pk])
+        response = login(client, member).get(detail, follow=True)
+        assert (
+            response.redirect_chain[0][0]
+            == f"{reverse('permissions:charter_sign')}?next={detail.replace('/', '%2F')}"
+        )
+        page = response.content.decode()
+        assert "Vous devez signer la charte de confidentialité du CLSPD d&#x27;Arras (version 1)" in page
+        assert "Charte de test" in page
+
+    def test_signing_opens_the_page_asked_for(self, client, w, case):
+        member = make_member(
+            w["cells"]["Arras – centre"], institution=w["institutions"]["college"], signed=False
+        )
+        detail = reverse("situations:detail", args=[case.pk])
+        login(client, member)
+        response = client.post(
+            reverse("permissions:charter_sign"),
+            {"charter": current_charter(w["partnerships"]["arras"]).pk, "next": detail},
+        )
+        assert response["Location"] == detail
+        assert client.get(detail).status_code == 200
+
+    def test_an_external_next_is_ignored(self, client, w, case):
+        member = make_member(
+            w["cells"]["Arras – centre"], institution=w["institutions"]["college"], signed=False
+        )
+        response = login(client, member).post(
+            reverse("permissions:charter_sign"),
+            {"charter": current_charter(w["partnerships"]["arras"]).pk, "next": "https://evil.example/"},
+        )
+        assert response["Location"] == "/"
+
+    def test_a_member_cannot_sign_another_partnerships_charter(self, client, w, case):
+        member = make_member(w["cells"]["Lens-Liévin"], institution=w["institutions"]["police"], signed=False)
+        response = login(client, member).post(
+            reverse("permissions:charter_sign"), {"charter": current_charter(w["partnerships"]["arras"]).pk}
+        )
+        assert response.status_code == 404
+
+    def test_accounts_without_membership_are_not_gated(self, client, w, case):
+        magistrate = make_user(institution=w["institutions"]["parquet_arras"])
+        assert login(client, magistrate).get(reverse("situations:index")).status_code == 200
+
+    def test_a_new_version_sends_the_coordinator_back_to_sign(self, client, coord, w, case):
+        login(client, coord)
+        response = client.post(
+            reverse("permissions:charter_manage", args=[w["partnerships"]["arras"].pk]),
+            {"text": "Version 2 du texte", "adopted_on": timezone.localdate().isoformat()},
+        )
+        assert response.status_code == 302
+        detail = reverse("situations:detail", args=[case.pk])
+        assert client.get(detail)["Location"].startswith(reverse("permissions:charter_sign"))
+        assert b"Version 2 du texte" in client.get(reverse("permissions:charter_sign")).content
+
+
+class TestCoordinatorScreens:
+    def test_charter_page_lists_who_signed(self, client, coord, w):
+        make_member(
+            w["cells"]["Arras – centre"], institution=w["institutions"]["mission_locale"], signed=False
+        )
+        page = login(client, coord).get(
+            reverse("permissions:charter_manage", args=[w["partnerships"]["arras"].pk])
+        )
+        assert page.status_code == 200
+        assert page.content.decode().count("non signée : aucun accès") == 1
+
+    @pytest.mark.parametrize("name", ["permissions:charter_manage", "permissions:memberships"])
+    def test_others_get_404(self, client, w, name):
+        member = make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"])
+        other = make_coordinator(w["partnerships"]["lens"], institution=w["institutions"]["mairie_lens"])
+        url = reverse(name, args=[w["partnerships"]["arras"].pk])
+        assert login(client, member).get(url).status_code == 404
+        assert login(client, other).get(url).status_code == 404
+
+    def test_add_and_end_a_membership(self, client, coord, w, case):
+        newcomer = make_user(institution=w["institutions"]["police"])
+        login(client, coord)
+        url = reverse("permissions:memberships", args=[w["partnerships"]["arras"].pk])
+        response = client.post(
+            url,
+            {
+                "user": newcomer.pk,
+                "role": Membership.Role.MEMBRE,
+                "cell": w["cells"]["Arras – centre"].pk,
+                "institution": w["institutions"]["police"].pk,
+            },
+        )
+        assert response.status_code == 302
+        membership = Membership.objects.get(user=newcomer)
+        response = client.post(reverse("permissions:membership_end", args=[membership.pk]))
+        assert response.status_code == 302
+        membership.refresh_from_db()
+        assert membership.ended_on == timezone.localdate()
+        kinds = set(CharterEvent.objects.filter(subject=newcomer).values_list("kind", flat=True))
+        assert kinds == {CharterEvent.Kind.MEMBERSHIP_STARTED, CharterEvent.Kind.MEMBERSHIP_ENDED}
+
+    def test_a_refused_membership_shows_the_service_message(self, client, coord, w):
+        response = login(client, coord).post(
+            reverse("permissions:memberships", args=[w["partnerships"]["arras"].pk]),
+            {
+                "user": make_user().pk,
+                "role": Membership.Role.MEMBRE,
+                "institution": w["institutions"]["police"].pk,
+            },
+        )
+        assert response.status_code == 400
+        assert "doit être rattaché à une cellule" in response.content.decode()
+
+
+class TestDisclosureScreens:
+    def test_share_with_the_default_end_then_revoke(self, client, coord, w, case):
+        login(client, coord)
+        url = reverse("permissions:disclosures", args=[case.pk])
+        form = client.get(url)
+        default_end = add_months(timezone.localdate(), 6)
+        assert default_end.isoformat() in form.content.decode()
+        response = client.post(
+            url,
+            {
+                "institution": w["institutions"]["parquet_arras"].pk,
+                "reason": "Protocole de rappel à l'ordre",
+                "ends_on": default_end.isoformat(),
+            },
+        )
+        assert response.status_code == 302
+        disclosure = Disclosure.objects.get(case=case)
+        assert "actif" in client.get(url).content.decode()
+        client.post(reverse("permissions:disclosure_revoke", args=[case.pk, disclosure.pk]))
+        disclosure.refresh_from_db()
+        assert disclosure.revoked_by == coord
+
+    def test_more_than_twelve_months_is_refused_in_french(self, client, coord, w, case):
+        response = login(client, coord).post(
+            reverse("permissions:disclosures", args=[case.pk]),
+            {
+                "institution": w["institutions"]["pjj"].pk,
+                "reason": "Suivi",
+                "ends_on": add_months(timezone.localdate(), 13).isoformat(),
+            },
+        )
+        assert response.status_code == 400
+        assert "Un partage dure au plus 12 mois" in response.content.decode()
+
+    def test_only_disclosable_institutions_are_offered(self, client, coord, w, case):
+        response = login(client, coord).post(
+            reverse("permissions:disclosures", args=[case.pk]),
+            {"institution": w["institutions"]["police"].pk, "reason": "x", "ends_on": "2099-01-01"},
+        )
+        assert response.status_code == 400
+        assert not Disclosure.objects.exists()
+
+    @pytest.mark.parametrize("name", ["permissions:disclosures", "permissions:access_log"])
+    def test_a_member_who_sees_the_case_gets_403_a_stranger_404(self, client, w, case, name):
+        member = make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"])
+        stranger = make_coordinator(w["partnerships"]["lens"], institution=w["institutions"]["mairie_lens"])
+        url = reverse(name, args=[case.pk])
+        assert login(client, member).get(url).status_code == 403
+        assert login(client, stranger).get(url).status_code == 404
+
+
+def test_the_access_log_page_lists_who_saw_the_case(client, coord, w, case):
+    member = make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"])
+    log_access(user=member, cases=visible_cases(member), channel="ui_detail")
+    page = login(client, coord).get(reverse("permissions:access_log", args=[case.pk])).content.decode()
+    assert "Collège Jean-Moulin (Arras)" in page
+    assert "synthèse de cellule" in page
+    assert "Fiche (écran)" in page
+
+
+def test_the_ui_detail_and_list_write_the_access_log(client, coord, case):
+    login(client, coord)
+    client.get(reverse("situations:index"))
+    client.get(reverse("situations:detail", args=[case.pk]))
+    assert sorted(AccessLog.objects.filter(user=coord).values_list("channel", flat=True)) == [
+        "ui_detail",
+        "ui_list",
+    ]
