@@ -181,7 +181,7 @@ def seed_demo_world() -> list[tuple[str, str]]:
     # natural référent for récidive prevention.
     _membership(pjj, parts["arras"], inst["pjj"], Membership.Role.MEMBRE, cells["Arras – centre"])
     _user("prefecture", "Pierre", "Préfecture", inst["prefecture"])
-    _user("admin", "Alice", "Administratrice", None, is_staff=True, is_superuser=False)
+    admin = _user("admin", "Alice", "Administratrice", None, is_staff=True, is_superuser=False)
     seed_charters(
         parts,
         coordinators={"arras": coord_arras, "lens": coord_lens},
@@ -208,6 +208,15 @@ def seed_demo_world() -> list[tuple[str, str]]:
         users={"coord": coord_arras, "member": membre, "referent": referent, "pjj": pjj},
         cells=cells,
         institutions=inst,
+    )
+    # Charter v2 (unsigned by nonsigne.arras), disclosures, "Administrateurs" group.
+    from permissions.demo import seed_permissions_demo
+
+    seed_permissions_demo(
+        partnerships=parts,
+        coordinators={"arras": coord_arras, "lens": coord_lens},
+        institutions=inst,
+        admin=admin,
     )
     return [
         ("coord.arras", "coordonnatrice du CLSPD d'Arras : dossiers complets de ses deux cellules"),

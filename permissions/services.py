@@ -22,6 +22,17 @@ from permissions.models import (
     CharterSignature,
 )
 
+# Groups written only by `user_sync_groups`; never shown nor assignable in the admin.
+MANAGED_GROUP_REGEX = r"^(cellule|partenariat|institution):"
+
+ADMINISTRATORS_GROUP = "Administrateurs"
+# Models the "Administrateurs" group manages: reference data and accounts only.
+ADMINISTRATORS_MODELS = {
+    "casework": ["departement", "arrondissement", "tribunaljudiciaire", "commune", "partnership", "cell"]
+    + ["institution", "stepdeadline", "user"],
+    "auth": ["group"],
+}
+
 
 def cell_members_group(cell: Cell) -> Group:
     """Members of `cell` with a current charter signature."""
@@ -115,7 +126,7 @@ def user_sync_groups(*, user) -> None:
             wanted.add(cell_members_group(membership.cell).pk)
     if user.institution_id and user.institution.kind in Institution.DISCLOSABLE_KINDS:
         wanted.add(institution_group(user.institution).pk)
-    managed = user.groups.filter(name__regex=r"^(cellule|partenariat|institution):")
+    managed = user.groups.filter(name__regex=MANAGED_GROUP_REGEX)
     user.groups.remove(*managed.exclude(pk__in=wanted))
     user.groups.add(*Group.objects.filter(pk__in=wanted))
     user_sync_seance_grants(user=user)
@@ -251,3 +262,20 @@ def cell_sync_need_to_know(*, cell: Cell) -> None:
             ]
         )
     cases_sync_seance_grants(case_ids=set(cases.values_list("pk", flat=True)))
+
+
+@transaction.atomic
+def administrators_group() -> Group:
+    """The "Administrateurs" group: model permissions on reference data and accounts, nothing else.
+
+    Idempotent; its permissions are reset to exactly that list. Case data has
+    no model permission to give (Case has no default permissions) and no
+    admin page, so this group cannot reach it.
+    """
+    group, _ = Group.objects.get_or_create(name=ADMINISTRATORS_GROUP)
+    perms = Permission.objects.none()
+    for app_label, models in ADMINISTRATORS_MODELS.items():
+        perms |= Permission.objects.filter(content_type__app_label=app_label, content_type__model__in=models)
+    # Accounts are deactivated, not deleted: their signatures and log rows stay attributable.
+    group.permissions.set(perms.exclude(codename="delete_user"))
+    return group
