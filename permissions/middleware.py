@@ -4,7 +4,9 @@ Rule: a logged-in user holding a current membership whose partnership's
 current charter they have not signed reaches only the signing page (and the
 pages marked `charter_exempt`: logout, the coordinator's charter and
 membership screens). Everything else redirects there with a French message.
-The API is not gated here: DRF views opt out of LoginRequiredMiddleware
+Aggregate-only screens (indicators) are not gated either: they hold no
+nominative data, and the préfecture or the plenary read them without any
+charter. The API is not gated here: DRF views opt out of LoginRequiredMiddleware
 (login_not_required) and answer 403 themselves (`api.auth.ChartersSigned`).
 """
 
@@ -16,8 +18,10 @@ from django.urls import reverse
 
 from permissions.access import pending_charters
 
-EXEMPT_URL_NAMES = frozenset({"logout"})
-EXEMPT_NAMESPACES = frozenset({"privacy"})  # 2FA pages: verified before anything else
+# The 2FA pages come before anything else (RequireSecondFactorMiddleware).
+EXEMPT_URL_NAMES = frozenset({"logout", "privacy:twofactor_setup", "privacy:twofactor_verify"})
+# Aggregates only, with small counts suppressed: nothing nominative to gate.
+EXEMPT_NAMESPACES = frozenset({"indicators"})
 
 
 def charter_exempt(view_func):

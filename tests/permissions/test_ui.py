@@ -216,3 +216,21 @@ def test_the_ui_detail_and_list_write_the_access_log(client, coord, case):
         "ui_detail",
         "ui_list",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "gated"),
+    [
+        ("situations:index", True),
+        ("privacy:archive_list", True),
+        ("indicators:dashboard", False),
+        ("privacy:twofactor_setup", False),
+    ],
+)
+def test_the_gate_covers_nominative_pages_not_aggregates(client, w, name, gated):
+    member = make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"], signed=False)
+    response = login(client, member).get(reverse(name))
+    redirected = response.status_code == 302 and response["Location"].startswith(
+        reverse("permissions:charter_sign")
+    )
+    assert redirected is gated
