@@ -18,7 +18,7 @@ Rules, in plain language:
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from casework.models import Case, Membership, Partnership
@@ -89,29 +89,28 @@ class PendingCharter:
 
 
 def pending_charters(user) -> list[PendingCharter]:
-    """Partnerships where `user` is a current member without the current charter signed.
+    """Partnerships where `user` holds a current seat with nominative access but not the current signature.
 
-    Three queries whatever the number of memberships.
+    DPO seats are left out: they read metadata only (domain.md §1). One query
+    when nothing is pending (the case of every page a signed user opens).
     """
     if not getattr(user, "is_authenticated", False):
         return []
+    seats = (
+        Membership.objects.current()
+        .filter(partnership=OuterRef("pk"), user=user)
+        .exclude(role=Membership.Role.DPO)
+    )
+    latest = Charter.objects.filter(partnership=OuterRef("pk")).order_by("-version")
     partnerships = list(
-        Partnership.objects.filter(
-            Exists(Membership.objects.current().filter(partnership=OuterRef("pk"), user=user))
-        ).order_by("name")
+        Partnership.objects.filter(Exists(seats))
+        .annotate(current_charter_id=Subquery(latest.values("pk")[:1]))
+        .exclude(
+            Exists(CharterSignature.objects.filter(user=user, charter_id=OuterRef("current_charter_id")))
+        )
+        .order_by("name")
     )
     if not partnerships:
         return []
-    latest = {}
-    for charter in Charter.objects.filter(partnership__in=partnerships).order_by("partnership", "-version"):
-        latest.setdefault(charter.partnership_id, charter)
-    signed = set(
-        CharterSignature.objects.filter(user=user, charter__in=[c.pk for c in latest.values()]).values_list(
-            "charter_id", flat=True
-        )
-    )
-    return [
-        PendingCharter(partnership=p, charter=latest.get(p.pk))
-        for p in partnerships
-        if p.pk not in latest or latest[p.pk].pk not in signed
-    ]
+    charters = Charter.objects.in_bulk([p.current_charter_id for p in partnerships if p.current_charter_id])
+    return [PendingCharter(partnership=p, charter=charters.get(p.current_charter_id)) for p in partnerships]

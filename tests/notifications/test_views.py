@@ -97,11 +97,15 @@ def test_dashboard_shows_only_visible_cases(client, stalled, w):
     unsigned = make_member(
         w["cells"]["Arras – centre"], institution=w["institutions"]["mission_locale"], signed=False
     )
-    for user in (stranger, unsigned, make_user()):
+    for user in (stranger, make_user()):
         client.force_login(user)
         response = client.get(reverse("relances:dashboard"))
         assert stalled.reference not in response.content.decode()
         assert response.context["total"] == 0
+    client.force_login(unsigned)  # the charter gate answers first: off to the signing page
+    assert client.get(reverse("relances:dashboard"))["Location"].startswith(
+        reverse("permissions:charter_sign")
+    )
 
 
 def test_coordinators_override_the_delays(client, arras, coord):

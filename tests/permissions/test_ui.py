@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from casework.models import Membership
 from permissions.access_log import log_access
-from permissions.disclosures import add_months
+from permissions.disclosures import add_months, disclosure_create
 from permissions.models import AccessLog, CharterEvent, Disclosure
 from permissions.services import current_charter
 from permissions.visibility import visible_cases
@@ -234,3 +234,14 @@ def test_the_gate_covers_nominative_pages_not_aggregates(client, w, name, gated)
         reverse("permissions:charter_sign")
     )
     assert redirected is gated
+
+
+def test_the_case_file_lists_disclosures_and_links_coordinators_to_them(client, coord, w, case):
+    disclosure_create(case=case, institution=w["institutions"]["pjj"], reason="Suivi", by=coord)
+    page = login(client, coord).get(reverse("situations:detail", args=[case.pk])).content.decode()
+    assert "UEMO PJJ d&#x27;Arras" in page
+    assert reverse("permissions:disclosures", args=[case.pk]) in page
+    member = make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"])
+    page = login(client, member).get(reverse("situations:detail", args=[case.pk])).content.decode()
+    assert "UEMO PJJ" not in page
+    assert reverse("permissions:disclosures", args=[case.pk]) not in page

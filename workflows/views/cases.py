@@ -22,7 +22,7 @@ from casework.models.codes import Motif, Profil
 from casework.services.errors import ServiceError
 from casework.services.referents import contact_record, current_designations
 from notifications.selectors import annotate_stalls, stall_reason_counts
-from permissions.access import get_case_for_user
+from permissions.access import get_case_for_user, is_signed_coordinator
 from permissions.access_log import Channel, log_access
 from permissions.representations import SECTIONS, policy_for
 from permissions.visibility import visible_cases
@@ -146,6 +146,8 @@ class CaseDetailView(View):
             "tasks": tasks,
             "process": process,
             "chart": flow_chart_svg(process) if process is not None and "journal" in policy else "",
+            "disclosures": case.disclosures.select_related("institution") if "disclosures" in policy else [],
+            "is_coordinator": is_signed_coordinator(request.user, case.partnership),
             "is_referent": case.designations.filter(
                 referent=request.user, accepted_on__isnull=False, ended_on__isnull=True
             ).exists(),
