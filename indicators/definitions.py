@@ -34,9 +34,8 @@ _INDICATORS = [
         "Jeunes repérés",
         "Jeunes distincts dont un signalement est daté de la période et qui n'avaient pas été signalés "
         "dans le même partenariat avant la période. Un jeune suivi dans deux partenariats compte deux "
-        "fois. La purge d'une situation efface le lien avec les autres situations du même jeune : "
-        "chaque situation purgée compte pour un jeune, et une situation plus récente du même jeune "
-        "redevient un premier signalement.",
+        "fois. Les situations d'un même jeune restent liées par un numéro sans identité, conservé "
+        "après la purge : la purge ne change pas ce décompte.",
         series=True,
     ),
     Indicator(

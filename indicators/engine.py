@@ -211,7 +211,7 @@ def _ordered_groups(expected: list[str], found) -> list[str]:
 def _youths_signalled(ctx: _Context) -> _Source:
     period = ctx.period
     earlier = Case.objects.filter(
-        youth_id=OuterRef("youth_id"),
+        youth_number=OuterRef("youth_number"),
         partnership_id=OuterRef("partnership_id"),
         signaled_on__lt=period.start,
     )

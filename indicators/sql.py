@@ -78,9 +78,9 @@ def age_band_expression(field: str) -> CaseWhen:
 
 
 def youth_unit(prefix: str = "") -> Coalesce:
-    """What a "distinct youth" is: the youth row, or after a purge (youth
-    unlinked) the case itself, negated so it cannot clash with a youth id."""
-    return Coalesce(F(f"{prefix}youth_id"), F(f"{prefix}id") * -1, output_field=BigIntegerField())
+    """What a "distinct youth" is: the case's pseudonymous youth number (kept
+    after a purge), else the case itself, negated so it cannot clash."""
+    return Coalesce(F(f"{prefix}youth_number"), F(f"{prefix}id") * -1, output_field=BigIntegerField())
 
 
 def has_orientation(code: str, case_ref: str, connection) -> Exists:

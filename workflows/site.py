@@ -16,6 +16,7 @@ class CasesApp(Application):
     title = "Situations"
     icon = "folder_shared"
     app_name = "situations"
+    menu_template_name = "workflows/includes/cases_menu.html"
     permission = staticmethod(roles.can_use_workflow)
 
     index_path = path("", CaseListView.as_view(), name="index")

@@ -28,6 +28,12 @@ class Case(models.Model):
     youth = models.ForeignKey(
         "casework.Youth", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
+    # Opaque number of the youth (the Youth row's id at signalement), kept
+    # after a purge: it links one youth's cases for the indicators' "distinct
+    # youths" without any identity.
+    youth_number = models.BigIntegerField(
+        "numéro de jeune (pseudonyme)", null=True, editable=False, db_index=True
+    )
     source_institution = models.ForeignKey(
         "casework.Institution",
         on_delete=models.PROTECT,

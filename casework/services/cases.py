@@ -90,7 +90,13 @@ def case_signal(
         raise ServiceError(
             COMMUNE_OUTSIDE_CELL.format(commune=Commune.objects.get(pk=identity.commune_id), cell=cell)
         )
-    youth = Youth.objects.create(
+    # The same youth (name key + birth date) signalled again in the partnership
+    # keeps one identity row, so that their cases stay linked.
+    youth = Youth.objects.filter(
+        partnership=cell.partnership,
+        identity_key=identity_key(identity.first_name, identity.last_name),
+        birth_date=identity.birth_date,
+    ).first() or Youth.objects.create(
         partnership=cell.partnership,
         first_name=identity.first_name.strip(),
         last_name=identity.last_name.strip(),
@@ -103,6 +109,7 @@ def case_signal(
         partnership=cell.partnership,
         cell=cell,
         youth=youth,
+        youth_number=youth.pk,
         source_institution=source_institution,
         signaled_by=by,
         signaled_on=signaled_on,
@@ -122,5 +129,22 @@ def case_signal(
         to_status=case.status,
         occurred_on=signaled_on,
     )
+    earlier = find_open_duplicates(
+        partnership=cell.partnership,
+        first_name=identity.first_name,
+        last_name=identity.last_name,
+        birth_date=identity.birth_date,
+    ).exclude(pk=case.pk)
+    references = ", ".join(earlier.values_list("reference", flat=True))
+    if references:
+        # Seen by full readers (coordinators) only: the signalling member may
+        # not know of a case outside their scope.
+        journal_log(
+            case=case,
+            actor=by,
+            kind="other",
+            summary=f"Doublon possible : situation(s) ouverte(s) pour le même jeune ({references})"[:200],
+            occurred_on=signaled_on,
+        )
     access.case_grant_structural(case=case)
     return case

@@ -76,5 +76,5 @@ def purge(case: Case) -> None:
 def share_youth(case: Case, with_case: Case) -> None:
     """Link `case` to the youth of `with_case` (a youth signalled twice)."""
     orphan = case.youth
-    Case.objects.filter(pk=case.pk).update(youth=with_case.youth_id)
+    Case.objects.filter(pk=case.pk).update(youth=with_case.youth_id, youth_number=with_case.youth_number)
     orphan.delete()

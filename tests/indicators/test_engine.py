@@ -310,12 +310,11 @@ def test_purging_a_case_leaves_the_figures_unchanged(plan):
     assert after == before
 
 
-def test_purging_an_earlier_case_unlinks_the_youths_later_case(plan):
-    """Documented limit (see the indicator's rule): the youth row is the only
-    link between two cases of one youth, and the purge cuts it, so c7 (whose
-    youth was first signalled as c4 in 2025) becomes a first signalement."""
+def test_purging_an_earlier_case_keeps_the_youths_later_case_a_repeat(plan):
+    """c7's youth was first signalled as c4 in 2025: purging c4 removes the
+    identity but not the pseudonymous youth number, so c7 still does not count."""
     from casework.services.retention import PurgeReason, case_purge
 
     plan.cases["c4"].refresh_from_db()
     case_purge(case=plan.cases["c4"], reason=PurgeReason.THREE_YEARS, today=date(2026, 12, 1))
-    assert totals(territory_of(plan.centre))["youths_signalled"] == 6
+    assert totals(territory_of(plan.centre))["youths_signalled"] == 5

@@ -4,6 +4,8 @@ Every read goes through `visible_cases` / `get_case_for_user` (404 when out of
 scope); what a case shows is decided by `permissions.representations`.
 """
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
@@ -122,7 +124,9 @@ class CaseDetailView(View):
                 tasks.append(
                     {
                         "task": task,
-                        "due_on": task.data.get("due_on"),
+                        "due_on": date.fromisoformat(task.data["due_on"])
+                        if task.data.get("due_on")
+                        else None,
                         "can_assign": task.status == STATUS.NEW
                         and task.flow_task.can_assign(request.user, task),
                         "can_execute": task.flow_task.can_execute(request.user, task),

@@ -19,11 +19,6 @@ DUPLICATE_VISIBLE = (
     "Ce jeune a déjà un dossier ouvert dans ce partenariat : <a href='{}'>{}</a>. "
     "Cochez la case de confirmation pour enregistrer quand même un nouveau signalement."
 )
-DUPLICATE_HIDDEN = (
-    "Ce jeune a déjà un dossier ouvert dans ce partenariat (référence {}), que vous ne pouvez pas "
-    "consulter : voyez-le avec le coordonnateur. Cochez la case de confirmation pour enregistrer "
-    "quand même un nouveau signalement."
-)
 
 
 def case_url(case) -> str:
@@ -55,13 +50,14 @@ class SignalementView(FormView):
             last_name=data["last_name"],
             birth_date=data["birth_date"],
         )
-        duplicate = duplicates.order_by("-signaled_on").first()
+        # Only a duplicate the user may open is shown: one outside their scope
+        # gets the same answer as no duplicate at all (its existence is not
+        # theirs to know); case_signal journals it for the coordinator.
+        duplicate = visible_cases(self.request.user, duplicates).order_by("-signaled_on").first()
         if duplicate is not None and not data["confirm_duplicate"]:
-            if visible_cases(self.request.user, duplicates.filter(pk=duplicate.pk)).exists():
-                message = format_html(DUPLICATE_VISIBLE, case_url(duplicate), duplicate.reference)
-            else:
-                message = DUPLICATE_HIDDEN.format(duplicate.reference)
-            form.add_error("confirm_duplicate", message)
+            form.add_error(
+                "confirm_duplicate", format_html(DUPLICATE_VISIBLE, case_url(duplicate), duplicate.reference)
+            )
             return self.form_invalid(form)
         activation = self.request.activation
         try:

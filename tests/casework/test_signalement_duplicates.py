@@ -1,0 +1,52 @@
+"""A youth signalled again: one identity, and no disclosure of out-of-scope cases."""
+
+from datetime import date
+
+from django.urls import reverse
+
+from casework.models import Case, JournalEntry, Youth
+from tests.factories import make_case, make_member, world
+
+
+def signalement_data(cell, commune, **overrides):
+    data = {
+        "cell": cell.pk,
+        "first_name": "Léa",
+        "last_name": "Dupré",
+        "birth_date": "2010-06-01",
+        "sex": "F",
+        "commune": commune.pk,
+        "source_institution": world()["institutions"]["college"].pk,
+        "motifs": ["absenteisme"],
+        "profil": "decrocheur",
+        "plan_measure": "2",
+        "signaled_on": date.today().isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_youth_signalled_again_keeps_one_identity_and_one_youth_number():
+    w = world()
+    centre = w["cells"]["Arras – centre"]
+    first = make_case(centre, first_name="Léa", last_name="Dupré", birth_date=date(2010, 6, 1))
+    second = make_case(centre, first_name="LEA", last_name="dupre", birth_date=date(2010, 6, 1))
+    assert second.youth_id == first.youth_id
+    assert second.youth_number == first.youth_number == first.youth_id
+    assert Youth.objects.count() == 1
+
+
+def test_an_out_of_scope_duplicate_gets_the_same_answer_as_no_duplicate(client):
+    w = world()
+    centre, ouest = w["cells"]["Arras – centre"], w["cells"]["Arras – quartiers ouest"]
+    hidden = make_case(ouest, first_name="Léa", last_name="Dupré", birth_date=date(2010, 6, 1))
+    member = make_member(centre, institution=w["institutions"]["college"])
+    client.force_login(member)
+
+    response = client.post(reverse("case:start:execute"), signalement_data(centre, centre.communes.first()))
+
+    assert response.status_code == 302  # no warning, nothing about the hidden case
+    new = Case.objects.exclude(pk=hidden.pk).get()
+    assert hidden.reference not in response.headers.get("Location", "")
+    note = JournalEntry.objects.get(case=new, kind=JournalEntry.Kind.OTHER)
+    assert hidden.reference in note.summary  # for the coordinator, who reads the full file
