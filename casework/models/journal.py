@@ -34,6 +34,7 @@ class JournalEntry(models.Model):
         INFORMATION = "information", "Information de la personne"
         DISCLOSURE = "disclosure", "Partage d'information"
         OVERDUE = "overdue", "Échéance dépassée"
+        DUPLICATE = "duplicate", "Doublon possible"
         OTHER = "other", "Autre événement"
         # Référent contacts.
         CONTACT = "contact", "Contact / action"

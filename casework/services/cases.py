@@ -142,7 +142,7 @@ def case_signal(
         journal_log(
             case=case,
             actor=by,
-            kind="other",
+            kind="duplicate",
             summary=f"Doublon possible : situation(s) ouverte(s) pour le même jeune ({references})"[:200],
             occurred_on=signaled_on,
         )

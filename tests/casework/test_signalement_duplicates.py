@@ -48,5 +48,5 @@ def test_an_out_of_scope_duplicate_gets_the_same_answer_as_no_duplicate(client):
     assert response.status_code == 302  # no warning, nothing about the hidden case
     new = Case.objects.exclude(pk=hidden.pk).get()
     assert hidden.reference not in response.headers.get("Location", "")
-    note = JournalEntry.objects.get(case=new, kind=JournalEntry.Kind.OTHER)
+    note = JournalEntry.objects.get(case=new, kind=JournalEntry.Kind.DUPLICATE)
     assert hidden.reference in note.summary  # for the coordinator, who reads the full file
