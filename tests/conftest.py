@@ -22,6 +22,16 @@ def pytest_sessionstart(session):
         pytest.exit(f"Redis injoignable. Démarrez-le : {REDIS_START}", returncode=1)
 
 
+def pytest_sessionfinish(session):
+    """Drop this run's Celery queue: tasks enqueued where no worker ran must not pile up in Redis."""
+    import redis
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    client.delete(queue, f"_kombu.binding.{queue}")
+    client.close()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         item.add_marker(pytest.mark.django_db)

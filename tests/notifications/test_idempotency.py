@@ -8,9 +8,9 @@ from django.db import connection
 
 from casework.models import JournalEntry
 from notifications.emails import notification_send_email
-from notifications.models import Notification, StallFlag
+from notifications.models import EmailMode, Notification, StallFlag
 from notifications.periodic import SKIPPED, run_stall_scan, single_run
-from notifications.services import stalls_scan
+from notifications.services import notification_preference_set, stalls_scan
 from tests.notifications.conftest import at, days
 
 
@@ -52,6 +52,8 @@ def test_two_concurrent_workers_produce_one_reminder(case, coord):
     """Two scans at once on real PostgreSQL, bypassing the cache lock: the
     row lock and the constraints still leave one flag and one reminder."""
     assert connection.vendor == "postgresql"
+    # Digest mode: no email task is enqueued (no worker runs here to take it).
+    notification_preference_set(user=coord, email_mode=EmailMode.DAILY)
     barrier = threading.Barrier(2)
     errors = []
 
@@ -77,6 +79,7 @@ def test_two_concurrent_workers_produce_one_reminder(case, coord):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_email_tasks_send_one_email(case, coord):
+    notification_preference_set(user=coord, email_mode=EmailMode.DAILY)  # the tasks below send it
     stalls_scan(now=at(days(30)))
     notification = Notification.objects.get()
     barrier = threading.Barrier(2)
