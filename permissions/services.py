@@ -81,6 +81,8 @@ def case_grant_structural(*, case: Case) -> None:
         if codename == "view_case_cell_summary" and case.cell.strict_need_to_know:
             continue  # strict cells grant per séance invitation
         assign_perm(_perm(codename), group, case)
+    # Séance grants hold only for séances of the case's current cell.
+    cases_sync_seance_grants(case_ids={case.pk})
 
 
 @transaction.atomic

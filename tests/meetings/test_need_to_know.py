@@ -7,8 +7,10 @@ the cell; `west` is a case of the other Arras cell.
 
 import pytest
 
+from casework.models import Case
 from meetings import services
 from permissions.charter import charter_adopt, membership_end
+from permissions.services import case_grant_structural
 from permissions.visibility import representation_for
 from tests.factories import sign_charter
 
@@ -117,3 +119,13 @@ def test_leaving_the_cell_ends_the_seance_access(setting, cell, coord, member):
     set_strict(cell, coord, True)
     membership_end(membership=member.memberships.get(), by=coord)
     assert representation_for(member, setting["cases"]["on_agenda"]) is None
+
+
+def test_a_case_moved_to_another_cell_leaves_the_seance_grants_behind(setting, cell, coord, member, w):
+    set_strict(cell, coord, True)
+    on_agenda = setting["cases"]["on_agenda"]
+    # Test setup: no move service exists yet; it will re-grant through case_grant_structural.
+    Case.objects.filter(pk=on_agenda.pk).update(cell=w["cells"]["Arras – quartiers ouest"])
+    on_agenda.refresh_from_db()
+    case_grant_structural(case=on_agenda)
+    assert representation_for(member, on_agenda) is None
