@@ -130,6 +130,12 @@ _INDICATORS = [
         suppressible=False,
     ),
     Indicator(
+        "cells_met",
+        "Cellules de veille réunies",
+        "Cellules actives qui ont tenu au moins une séance pendant la période (séance tenue ou close).",
+        suppressible=False,
+    ),
+    Indicator(
         "cells_with_charter",
         "Cellules avec une charte en vigueur",
         "Cellules actives dont le partenariat a adopté une charte de confidentialité à la date de "

@@ -62,6 +62,7 @@ from indicators.sql import (
 )
 from indicators.sql import supports_median as _supports_median
 from indicators.territories import Territory, parse_territory
+from meetings.models import Seance
 from notifications.models import StallFlag
 from permissions.models import Charter, CharterSignature
 
@@ -360,10 +361,23 @@ def _cells(ctx: _Context) -> _Source:
     in_force = Exists(
         Charter.objects.filter(partnership_id=OuterRef("partnership_id"), adopted_on__lte=reference)
     )
+    # domain.md §5: a cell "meets" when it held at least one séance in the period.
+    met = Exists(
+        Seance.objects.filter(
+            cell_id=OuterRef("pk"),
+            starts_at__date__gte=ctx.period.start,
+            starts_at__date__lt=ctx.end,
+            status__in=[Seance.Status.HELD, Seance.Status.CLOSED],
+        )
+    )
     queryset = ctx.territory.cells().filter(is_active=True)
     return _Source(
         queryset,
-        {"cells_active": _count(), "cells_with_charter": _count(where=Q(in_force))},
+        {
+            "cells_active": _count(),
+            "cells_with_charter": _count(where=Q(in_force)),
+            "cells_met": _count(where=Q(met)),
+        },
         {"cell": F("pk"), "partnership": F("partnership_id")},
     )
 
