@@ -143,7 +143,8 @@ def load_measure(args, people):
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
     with load.Gunicorn(workers) as server:
-        load.run_load(port=server.port, path=path, session_key=session_key, clients=args.clients, seconds=2)
+        # Warm-up, not measured: every worker answers a few requests first.
+        load.run_load(port=server.port, path=path, session_key=session_key, clients=args.clients, seconds=10)
         outcome = load.run_load(
             port=server.port,
             path=path,

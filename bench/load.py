@@ -72,6 +72,7 @@ class Gunicorn:
                 str(self.workers),
                 "--worker-class",
                 "sync",
+                "--preload",
                 "--log-level",
                 "warning",
             ],
