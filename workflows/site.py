@@ -1,9 +1,11 @@
 """The application's frontend (viewflow Material): the cases app and the parcours app."""
 
+from django.shortcuts import redirect
 from django.urls import path
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
+from indicators.access import scope_for
 from meetings.site import SeancesApp
 from notifications.site import RelancesApp
 from permissions import roles
@@ -24,6 +26,17 @@ class CasesApp(Application):
     contact_path = path("<int:pk>/contact/", ContactCreateView.as_view(), name="contact")
 
 
+class IndicatorsApp(Application):
+    """Drawer entry to the aggregate dashboard (its own page, outside the Material frame)."""
+
+    title = "Indicateurs"
+    icon = "insights"
+    app_name = "indicateurs_menu"
+    permission = staticmethod(lambda user: scope_for(user) is not None)
+
+    index_path = path("", RedirectView.as_view(pattern_name="indicators:dashboard"), name="index")
+
+
 site = Site(
     title="Veille jeunes",
     viewsets=[
@@ -31,8 +44,14 @@ site = Site(
         CaseFlowAppViewset(CaseFlow, icon="assignment", title="Parcours"),
         SeancesApp(),
         RelancesApp(),
+        IndicatorsApp(),
     ],
 )
 
-# "/" lands on the case list.
-home = RedirectView.as_view(pattern_name="situations:index")
+
+def home(request):
+    """ "/": the case list, except for readers of aggregates only (préfecture), who
+    have no case to see and land on the indicators."""
+    if not roles.can_signal(request.user) and scope_for(request.user) is not None:
+        return redirect("indicators:dashboard")
+    return redirect("situations:index")

@@ -24,6 +24,7 @@ from casework.models.codes import Motif, Profil
 from casework.services.errors import ServiceError
 from casework.services.referents import contact_record, current_designations
 from notifications.selectors import annotate_stalls, stall_reason_counts
+from permissions import roles
 from permissions.access import get_case_for_user, is_signed_coordinator
 from permissions.access_log import Channel, log_access
 from permissions.representations import SECTIONS, policy_for
@@ -89,6 +90,7 @@ class CaseListView(View):
                 "page": page,
                 "rows": [(case, policy_for(case.representation)) for case in page.object_list],
                 "cells": cells,
+                "can_signal": roles.can_signal(request.user),
                 "statuses": Case.Status.choices,
                 "motifs": Motif.choices,
                 "profils": Profil.choices,
