@@ -105,6 +105,12 @@ TEMPLATES = [
 # Without DATABASE_URL the app runs on an embedded SQLite file (the demo).
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'demo.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections, one per worker (opening a PostgreSQL connection per
+# request costs more than most pages' queries); `?conn_max_age=` in
+# DATABASE_URL or DB_CONN_MAX_AGE=0 overrides it. Health checks replace a
+# connection the server closed instead of failing the request.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")

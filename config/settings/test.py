@@ -13,6 +13,10 @@ os.environ.setdefault("REQUIRE_2FA", "false")
 
 from config.settings.base import *  # noqa: E402,F403
 
+# Tests that run threads (concurrency) must not leave connections open behind
+# them: the test database is dropped at the end of the run.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
