@@ -17,6 +17,7 @@ otherwise an account manager could give themself access to case data.
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from viewflow.workflow.models import Process, Task
 
 from casework.models import (
     Arrondissement,
@@ -113,6 +114,12 @@ class AccountAdmin(UserAdmin):
 
 
 admin.site.unregister(Group)
+
+# viewflow registers its processes and tasks; each one points at a case (and
+# the list alone tells how many parcours run), so they stay out of the admin.
+for _model in (Process, Task):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
 
 
 @admin.register(Group)

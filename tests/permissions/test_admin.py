@@ -25,6 +25,8 @@ CASE_DATA_MODELS = [
     "permissions/charterevent",
     "permissions/caseuserobjectpermission",
     "permissions/casegroupobjectpermission",
+    "viewflow/process",
+    "viewflow/task",
 ]
 
 
