@@ -15,12 +15,17 @@ from permissions.models import AccessLog
 
 Channel = AccessLog.Channel
 
+# Reason recorded for every display of a case read through a break-the-glass grant.
+BREAK_GLASS_REASON = "bris de glace"
+
 
 def log_access(*, user, cases: Case | Iterable[Case], channel: str, reason: str = "") -> list[AccessLog]:
     """Record that `user` was shown `cases` through `channel`.
 
     Each case must carry the `representation` it was shown in (as annotated
     by `visible_cases`): logging a case without one is a programming error.
+    A case read through break-the-glass (`break_glass` annotation) is logged
+    with the reason "bris de glace" unless a reason is given.
     """
     if isinstance(cases, Case):
         cases = [cases]
@@ -37,7 +42,7 @@ def log_access(*, user, cases: Case | Iterable[Case], channel: str, reason: str 
                 case_reference=case.reference,
                 representation=str(representation),
                 channel=channel,
-                reason=reason,
+                reason=reason or (BREAK_GLASS_REASON if getattr(case, "break_glass", False) else ""),
             )
         )
     return AccessLog.objects.bulk_create(rows)

@@ -206,3 +206,52 @@ class CharterEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise NotImplementedError("Le journal de la charte est en ajout seul.")
+
+
+class BreakGlassGrantQuerySet(models.QuerySet):
+    def active(self, at=None):
+        """Approved and not yet expired: expiry needs no job, every read checks it."""
+        return self.filter(status=BreakGlassGrant.Status.APPROVED, expires_at__gt=at or timezone.now())
+
+
+class BreakGlassGrant(models.Model):
+    """Break-the-glass: a cell member asks for temporary full access to one case, with a reason.
+
+    The coordinator approves or refuses; an approval lasts
+    settings.BREAK_GLASS_HOURS (72 by default) and ends by itself
+    (permissions.visibility checks `expires_at` at read time).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente"
+        APPROVED = "approved", "Accordé"
+        REFUSED = "refused", "Refusé"
+
+    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="break_glass_grants")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField("motif", max_length=300)
+    requested_at = models.DateTimeField("demandé le", auto_now_add=True)
+    status = models.CharField("état", max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True)
+    decision_note = models.CharField("commentaire", max_length=300, blank=True)
+    expires_at = models.DateTimeField("expire le", null=True, blank=True)
+
+    objects = BreakGlassGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "bris de glace"
+        verbose_name_plural = "bris de glace"
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["requested_by", "case", "status", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="approved") | models.Q(expires_at__isnull=False),
+                name="break_glass_approved_expires",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Bris de glace – {self.case} – {self.get_status_display()}"

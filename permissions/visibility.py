@@ -13,6 +13,11 @@ language:
 - `scoped_summary`: agents of an institution the case was disclosed to, while
   the disclosure is active (dates checked here, at read time, so that expiry
   needs no job).
+- break-the-glass: a cell member (cell_summary) whose request the
+  coordinator approved reads the `full` file until the grant expires
+  (`BreakGlassGrant.expires_at`, checked here at read time: no job ends it).
+  Such cases carry `break_glass=True`, so the access log records each use
+  with the reason "bris de glace".
 - Nobody else sees the case: not the préfecture, not Django's superusers.
 
 Grants live in guardian's direct-FK tables and are written only by
@@ -22,12 +27,17 @@ Grants live in guardian's direct-FK tables and are written only by
 from enum import StrEnum
 
 from django.contrib.auth.models import Permission
+from django.db.models import BooleanField, CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models import Case as When_
-from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from casework.models import Case, User
-from permissions.models import CaseGroupObjectPermission, CaseUserObjectPermission, Disclosure
+from permissions.models import (
+    BreakGlassGrant,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Disclosure,
+)
 
 
 class Representation(StrEnum):
@@ -79,25 +89,41 @@ def _active_disclosure(user):
     )
 
 
+def _break_glass(user):
+    return Exists(
+        BreakGlassGrant.objects.active(timezone.now()).filter(case=OuterRef("pk"), requested_by=user)
+    )
+
+
 def with_representation(queryset: QuerySet[Case], user) -> QuerySet[Case]:
-    """Annotate `representation` (None when the user may not see the case)."""
+    """Annotate `representation` (None when the user may not see the case) and
+    `break_glass` (True when the full file comes from a break-the-glass grant)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return queryset.annotate(representation=Value(None, output_field=CharField()))
+        return queryset.annotate(
+            representation=Value(None, output_field=CharField()),
+            break_glass=Value(False, output_field=BooleanField()),
+        )
     scoped = _granted(user, PERMISSION_FOR[Representation.SCOPED_SUMMARY])
     if user.institution_id:
         scoped = scoped & _active_disclosure(user)
     else:
         scoped = None
+    full = _granted(user, PERMISSION_FOR[Representation.FULL])
+    cell_summary = _granted(user, PERMISSION_FOR[Representation.CELL_SUMMARY])
+    break_glass = _break_glass(user) & cell_summary
     whens = [
-        When(_granted(user, PERMISSION_FOR[Representation.FULL]), then=Value(Representation.FULL.value)),
-        When(
-            _granted(user, PERMISSION_FOR[Representation.CELL_SUMMARY]),
-            then=Value(Representation.CELL_SUMMARY.value),
-        ),
+        When(full, then=Value(Representation.FULL.value)),
+        When(break_glass, then=Value(Representation.FULL.value)),
+        When(cell_summary, then=Value(Representation.CELL_SUMMARY.value)),
     ]
     if scoped is not None:
         whens.append(When(scoped, then=Value(Representation.SCOPED_SUMMARY.value)))
-    return queryset.annotate(representation=When_(*whens, default=None, output_field=CharField()))
+    return queryset.annotate(
+        representation=When_(*whens, default=None, output_field=CharField()),
+        break_glass=When_(
+            When(full, then=Value(False)), When(break_glass, then=Value(True)), default=Value(False)
+        ),
+    )
 
 
 def visible_case_ids(user) -> QuerySet:

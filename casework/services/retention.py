@@ -51,7 +51,7 @@ from casework.models.codes import ClosureReason
 from casework.services.closure import end_measures
 from casework.services.journal import journal_log
 from permissions import services as access
-from permissions.models import Disclosure
+from permissions.models import BreakGlassGrant, Disclosure
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +84,7 @@ RETENTION_POLICY = {
     "notifications.StallFlag": "kept: rule codes and dates; the next scan clears the flags of a case no longer open",
     "notifications.Notification": "kept: reference and rule only; hidden (visible_cases excludes PURGE)",
     "meetings.AgendaItem": "kept: agenda kind and coded decision (its label is built from codes, no free text)",
+    "permissions.BreakGlassGrant": "deleted (free-text reason); its reads stay in the access log",
 }
 
 
@@ -224,6 +225,7 @@ def case_purge(*, case: Case, reason: str, today: date) -> Counter:
     )
     counts["informations"] += PersonInformation.objects.filter(case=case).delete()[0]
     counts["disclosures"] += Disclosure.objects.filter(case=case).delete()[0]
+    counts["break_glass"] += BreakGlassGrant.objects.filter(case=case).delete()[0]
     counts["permissions"] += access.case_revoke_all(case=case)
     PendingStep.objects.filter(case=case).open().update(closed_on=today)
 

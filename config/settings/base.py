@@ -301,6 +301,9 @@ CASEWORK_DEFAULT_DEADLINES = {
     "case_review": 365,
 }
 
+# Break-the-glass: hours a coordinator's approval gives full access to one case.
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=72)
+
 STALL_SCAN_INTERVAL = timedelta(minutes=env.int("STALL_SCAN_MINUTES", default=15))
 
 # Indicators (domain.md §5): counts below this are shown as "< N" below

@@ -19,6 +19,7 @@ COUNT_LABELS = [
     ("measure_texts", "Textes de mesure effacés"),
     ("informations", "Informations supprimées"),
     ("disclosures", "Partages supprimés"),
+    ("break_glass", "Bris de glace supprimés"),
     ("permissions", "Habilitations retirées"),
     ("errors", "Erreurs"),
 ]

@@ -24,7 +24,13 @@ from casework.models import (
 from casework.models.codes import Adhesion, ClosureReason, Situation, age_band
 from casework.services.retention import RETENTION_POLICY, PurgeReason, case_purge, retention_run, years_later
 from casework.tasks import apply_retention
-from permissions.models import AccessLog, CaseGroupObjectPermission, CaseUserObjectPermission, Disclosure
+from permissions.models import (
+    AccessLog,
+    BreakGlassGrant,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Disclosure,
+)
 from permissions.visibility import visible_cases
 from tests.factories import make_case, make_coordinator, world
 
@@ -88,6 +94,7 @@ def fill(case, by):
         starts_on=case.signaled_on,
         ends_on=case.signaled_on + timedelta(days=30),
     )
+    BreakGlassGrant.objects.create(case=case, requested_by=by, reason="Urgence : Jean a disparu")
     JournalEntry.objects.create(
         case=case,
         kind=JournalEntry.Kind.CONTACT,
@@ -197,6 +204,7 @@ def test_purge_removes_every_nominative_content(cell, coordinator):
     )
     assert not PersonInformation.objects.filter(case=case).exists()
     assert not Disclosure.objects.filter(case=case).exists()
+    assert not BreakGlassGrant.objects.filter(case=case).exists()
     assert not CaseGroupObjectPermission.objects.filter(content_object=case).exists()
     assert not CaseUserObjectPermission.objects.filter(content_object=case).exists()
     # The audit trail stays, by reference only.

@@ -21,6 +21,7 @@ KIND_LABELS = {
     "measure_texts": "textes de mesure effacés",
     "informations": "informations de la personne supprimées",
     "disclosures": "partages supprimés",
+    "break_glass": "demandes de bris de glace supprimées",
     "permissions": "habilitations supprimées",
     "errors": "erreurs",
 }
