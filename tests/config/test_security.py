@@ -142,3 +142,15 @@ def test_second_factor_is_required_by_default_in_production():
         timeout=60,
     )
     assert result.stdout.split()[-1] == "True", result.stderr
+
+
+def test_lockout_also_guards_the_api_token_endpoint(client, settings):
+    make_user("eve")
+    url = reverse("api:token")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(url, {"username": "eve", "password": "mauvais"})
+    response = client.post(url, {"username": "eve", "password": "pw"})
+    # Locked: even the right password gets DRF's generic refusal (axes refuses
+    # inside authenticate(); the lockout page is for the HTML login only).
+    assert response.status_code == 400
+    assert "token" not in response.json()
