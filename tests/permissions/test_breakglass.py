@@ -189,3 +189,19 @@ def test_expired_grants_need_no_job(case, member, coordinator):
     grant = approved(case, member, coordinator)
     BreakGlassGrant.objects.filter(pk=grant.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert representation_for(member, case) == Representation.CELL_SUMMARY
+
+
+def test_case_file_offers_the_request_to_members_only(client, case, member, coordinator):
+    client.force_login(member)
+    body = client.get(reverse("situations:detail", args=[case.pk])).content.decode()
+    assert reverse("privacy:breakglass_request", args=[case.pk]) in body
+    assert reverse("privacy:subject_access", args=[case.pk]) not in body
+    approved(case, member, coordinator)
+    assert (
+        "Accès complet temporaire (bris de glace)"
+        in client.get(reverse("situations:detail", args=[case.pk])).content.decode()
+    )
+    client.force_login(coordinator)
+    body = client.get(reverse("situations:detail", args=[case.pk])).content.decode()
+    assert reverse("privacy:breakglass_request", args=[case.pk]) not in body
+    assert reverse("privacy:subject_access", args=[case.pk]) in body
