@@ -1,6 +1,6 @@
 from django import template
 
-from permissions.access import is_signed_coordinator
+from permissions.archive import is_signed_coordinator_of
 from permissions.visibility import Representation
 
 register = template.Library()
@@ -11,9 +11,13 @@ def privacy_case_actions(context, case):
     """Data-protection actions on a case file: break-the-glass request for a member who sees
     the cell summary, right-of-access PDF for the partnership's coordinator."""
     user = context["request"].user
+    representation = getattr(case, "representation", None)
     return {
         "case": case,
-        "can_break_glass": getattr(case, "representation", None) == Representation.CELL_SUMMARY.value,
+        "can_break_glass": representation == Representation.CELL_SUMMARY.value,
         "break_glass_active": getattr(case, "break_glass", False),
-        "can_subject_access": case.youth_id is not None and is_signed_coordinator(user, case.partnership),
+        # Coordinators always read the full file: one query, and only for them.
+        "can_subject_access": representation == Representation.FULL.value
+        and case.youth_id is not None
+        and is_signed_coordinator_of(user, case.partnership_id),
     }

@@ -84,3 +84,17 @@ def test_active_cases_are_not_opened_through_the_archive(client, coordinator, ca
 def test_member_has_no_archive_page(client, member):
     client.force_login(member)
     assert client.get(reverse("privacy:archive_list")).status_code == 404
+
+
+def test_one_query_coordinator_rule_matches_the_reference_rule(w, coordinator, member, other_coordinator):
+    from permissions.access import is_signed_coordinator
+    from permissions.archive import is_signed_coordinator_of
+    from tests.factories import make_coordinator
+
+    unsigned = make_coordinator(
+        w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"], signed=False
+    )
+    arras = w["partnerships"]["arras"]
+    for user in (coordinator, member, other_coordinator, unsigned):
+        assert is_signed_coordinator_of(user, arras.pk) == is_signed_coordinator(user, arras)
+    assert is_signed_coordinator_of(coordinator, arras.pk)
