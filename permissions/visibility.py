@@ -91,7 +91,7 @@ def _active_disclosure(user):
 
 def _break_glass(user):
     return Exists(
-        BreakGlassGrant.objects.active(timezone.now()).filter(case=OuterRef("pk"), requested_by=user)
+        BreakGlassGrant.objects.active(timezone.now()).filter(case=OuterRef("pk"), requested_by_id=user.pk)
     )
 
 
