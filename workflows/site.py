@@ -1,6 +1,6 @@
 """The application's frontend (viewflow Material): the cases app and the parcours app."""
 
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
@@ -9,6 +9,7 @@ from indicators.access import scope_for
 from meetings.site import SeancesApp
 from notifications.site import RelancesApp
 from permissions import roles
+from permissions.access import coordinated_partnerships
 from workflows.flows import CaseFlow
 from workflows.views.cases import CaseDetailView, CaseListView, ContactCreateView
 from workflows.views.flow import CaseFlowAppViewset
@@ -31,10 +32,34 @@ class IndicatorsApp(Application):
 
     title = "Indicateurs"
     icon = "insights"
-    app_name = "indicateurs_menu"
+    app_name = "indicateurs"
     permission = staticmethod(lambda user: scope_for(user) is not None)
 
     index_path = path("", RedirectView.as_view(pattern_name="indicators:dashboard"), name="index")
+
+
+def privacy_index(request):
+    """The entry page of the menu: links only; each target page checks its own access."""
+    return render(request, "workflows/privacy_index.html", {"entries": PrivacyApp.entries})
+
+
+class PrivacyApp(Application):
+    """Drawer entry for coordinators: charter and members, archives, purge
+    reports, break-the-glass review (pages of `permissions` and `privacy`)."""
+
+    title = "Confidentialité"
+    icon = "verified_user"
+    app_name = "confidentialite"
+    menu_template_name = "workflows/includes/privacy_menu.html"
+    permission = staticmethod(lambda user: coordinated_partnerships(user).exists())
+    entries = [
+        ("permissions:index", "gavel", "Charte et membres"),
+        ("privacy:archive_list", "inventory_2", "Archives intermédiaires"),
+        ("privacy:breakglass_review", "lock_open", "Bris de glace"),
+        ("privacy:purge_reports", "delete_sweep", "Rapports de purge"),
+    ]
+
+    index_path = path("", privacy_index, name="index")
 
 
 site = Site(
@@ -44,6 +69,7 @@ site = Site(
         CaseFlowAppViewset(CaseFlow, icon="assignment", title="Parcours"),
         SeancesApp(),
         RelancesApp(),
+        PrivacyApp(),
         IndicatorsApp(),
     ],
 )

@@ -25,3 +25,19 @@ def test_an_account_that_cannot_signal_gets_no_signalement_button(client):
     response = client.get(reverse("situations:index"))
     assert response.status_code == 200
     assert reverse("case:start:execute") not in response.content.decode()
+
+
+def test_coordinators_get_the_confidentiality_menu_and_members_do_not(client):
+    from tests.factories import make_coordinator
+
+    w = world()
+    coordinator = make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
+    member = make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"])
+    client.force_login(coordinator)
+    page = client.get(reverse("situations:index")).content.decode()
+    assert reverse("confidentialite:index") in page
+    menu = client.get(reverse("confidentialite:index"), follow=True).content.decode()
+    assert reverse("privacy:archive_list") in menu and reverse("privacy:breakglass_review") in menu
+    client.force_login(member)
+    page = client.get(reverse("situations:index")).content.decode()
+    assert reverse("confidentialite:index") not in page
