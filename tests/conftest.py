@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from scripts.check_services import PG_START, REDIS_START, reachable
+from tests.factories import make_coordinator, make_member, world
 
 pytest_plugins = ("celery.contrib.pytest",)
 
@@ -46,3 +47,31 @@ def _clear_cache():
     for key in client.scan_iter(f"{settings.CACHES['default']['KEY_PREFIX']}:*"):
         client.delete(key)
     yield
+
+
+# --- The common cast (CLSPD d'Arras, cell "Arras – centre") ------------------
+# Test directories with a different cast define their own fixtures of these
+# names, which take precedence.
+
+
+@pytest.fixture
+def w():
+    """The demo reference data: communes, partnerships, cells, institutions."""
+    return world()
+
+
+@pytest.fixture
+def cell(w):
+    return w["cells"]["Arras – centre"]
+
+
+@pytest.fixture
+def coord(w):
+    """Signed coordinator of the CLSPD d'Arras: full access to its cells' cases."""
+    return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
+
+
+@pytest.fixture
+def member(w, cell):
+    """Signed Éducation nationale member of "Arras – centre": cell summaries."""
+    return make_member(cell, institution=w["institutions"]["college"])

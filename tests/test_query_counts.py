@@ -19,30 +19,10 @@ from casework.models.codes import Motif, PlanMeasure, Profil
 from casework.services.cases import YouthIdentity
 from casework.services.journal import journal_log
 from permissions.disclosures import disclosure_create
-from tests.factories import make_coordinator, make_member, make_user, sign_charter, world
+from tests.factories import make_user, sign_charter
 from workflows.services import case_signal_and_start
 
 SIZES = (5, 30)
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def cell(w):
-    return w["cells"]["Arras – centre"]
-
-
-@pytest.fixture
-def coord(w):
-    return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
-
-
-@pytest.fixture
-def member(w, cell):
-    return make_member(cell, institution=w["institutions"]["college"])
 
 
 @pytest.fixture

@@ -19,30 +19,14 @@ from permissions.breakglass import (
 from permissions.charter import membership_end
 from permissions.models import AccessLog, BreakGlassGrant
 from permissions.visibility import Representation, representation_for, visible_cases
-from tests.factories import make_case, make_coordinator, make_member, world
+from tests.factories import make_case, make_coordinator, make_member
 
 REASON = "Le jeune a fugué, la famille est injoignable"
 
 
 @pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def cell(w):
-    return w["cells"]["Arras – centre"]
-
-
-@pytest.fixture
 def coordinator(w):
     return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
-
-
-@pytest.fixture
-def member(w, cell):
-    """Signed member of the case's cell: cell summary."""
-    return make_member(cell, institution=w["institutions"]["college"])
 
 
 @pytest.fixture

@@ -14,28 +14,8 @@ import pytest
 
 from casework.models.codes import Motif, PlanMeasure, Profil
 from casework.services.cases import YouthIdentity
-from tests.factories import make_coordinator, make_member, make_user, sign_charter, world
+from tests.factories import make_coordinator, make_user, sign_charter
 from workflows.services import case_signal_and_start
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def cell(w):
-    return w["cells"]["Arras – centre"]
-
-
-@pytest.fixture
-def coord(w):
-    return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
-
-
-@pytest.fixture
-def member(w, cell):
-    return make_member(cell, institution=w["institutions"]["college"])
 
 
 @pytest.fixture
