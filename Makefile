@@ -30,6 +30,7 @@ run: venv
 
 test: venv
 	@$(PY) scripts/check_services.py
+	@bash scripts/ensure-chromium.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
