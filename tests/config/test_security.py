@@ -154,3 +154,30 @@ def test_lockout_also_guards_the_api_token_endpoint(client, settings):
     # inside authenticate(); the lockout page is for the HTML login only).
     assert response.status_code == 400
     assert "token" not in response.json()
+
+
+def session_writes(queries) -> int:
+    return sum(
+        1 for query in queries if query["sql"].startswith("UPDATE") and "django_session" in query["sql"]
+    )
+
+
+def test_session_is_rewritten_at_most_once_a_minute(client, clock, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert settings.SESSION_REFRESH_SECONDS == 60
+    client.force_login(make_user())
+    page = reverse("privacy:twofactor_setup")
+    client.get(page)
+    with CaptureQueriesContext(connection) as quiet:
+        clock.now += timedelta(seconds=30)
+        client.get(page)
+    assert session_writes(quiet.captured_queries) == 0
+    with CaptureQueriesContext(connection) as refresh:
+        clock.now += timedelta(seconds=31)
+        client.get(page)
+    assert session_writes(refresh.captured_queries) == 1
+    # Idle for the whole age minus the refresh interval, counted from that write: still in.
+    clock.now += timedelta(minutes=29, seconds=30)
+    assert client.get(page).status_code == 200
