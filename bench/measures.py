@@ -24,7 +24,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from casework.models import Case, Institution, Membership, User
+from casework.models import Case, Cell, Institution, Membership, User
 from permissions.models import CaseUserObjectPermission, Disclosure
 
 LIST_ROWS = 50
@@ -243,10 +243,24 @@ def unscoped_cases(user, queryset=None):
     )
 
 
+def unscoped_case_ids(user, *, scoped_summary: bool = True):
+    """The baseline's `visible_case_ids`: every non-archived case."""
+    return unscoped_cases(user).values("pk")
+
+
+def unscoped_cells(user):
+    """The baseline's cell filter: every cell."""
+    return Cell.objects.order_by("name")
+
+
 def list_page_patches(rows: int, *, unscoped: bool = False) -> list[tuple[str, object]]:
     patches = [("workflows.views.cases.PAGE_SIZE", rows)]
     if unscoped:
-        patches.append(("workflows.views.cases.visible_cases", unscoped_cases))
+        patches += [
+            ("workflows.views.cases.visible_cases", unscoped_cases),
+            ("workflows.views.cases.visible_case_ids", unscoped_case_ids),
+            ("workflows.views.cases.cells_of_visible_cases", unscoped_cells),
+        ]
     return patches
 
 

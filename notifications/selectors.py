@@ -22,16 +22,24 @@ from notifications.rules import RULES
 from permissions.visibility import visible_cases
 
 
-def annotate_stalls(cases: QuerySet[Case]) -> QuerySet[Case]:
-    open_flags = StallFlag.objects.open()
-    of_case = open_flags.filter(case=OuterRef("pk"))
+def annotate_stall_order(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """`stalled_level` and `stalled_since` only: what ordering by stall needs."""
+    of_case = StallFlag.objects.open().filter(case=OuterRef("pk"))
     # Subqueries rather than joined aggregates: safe on any queryset, whatever it already joins.
     return cases.annotate(
-        stalled=Exists(of_case),
         stalled_level=Subquery(of_case.order_by("-level").values("level")[:1]),
         stalled_since=Subquery(of_case.order_by("since").values("since")[:1]),
-    ).prefetch_related(
-        Prefetch("stall_flags", queryset=open_flags.order_by("since"), to_attr="open_stall_flags")
+    )
+
+
+def annotate_stalls(cases: QuerySet[Case]) -> QuerySet[Case]:
+    open_flags = StallFlag.objects.open()
+    return (
+        annotate_stall_order(cases)
+        .annotate(stalled=Exists(open_flags.filter(case=OuterRef("pk"))))
+        .prefetch_related(
+            Prefetch("stall_flags", queryset=open_flags.order_by("since"), to_attr="open_stall_flags")
+        )
     )
 
 
@@ -76,8 +84,12 @@ def notifications_for(user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, case__in=visible_cases(user).values("pk"))
 
 
-def unread_count(user) -> int:
-    return notifications_for(user).unread().count()
+def unread_count(user, *, cap: int | None = None) -> int:
+    """Unread notifications on cases the user may still see; with `cap`, counting
+    stops at cap + 1 (the bell shows "99+"): a coordinator's thousands of unread
+    reminders are not counted on every page."""
+    unread = notifications_for(user).unread()
+    return unread.count() if cap is None else unread[: cap + 1].count()
 
 
 def stall_reason_counts(cases: QuerySet[Case]) -> list[tuple[str, str, int]]:

@@ -25,13 +25,13 @@ Grants live in guardian's direct-FK tables and are written only by
 """
 
 from enum import StrEnum
+from functools import cache
 
-from django.contrib.auth.models import Permission
-from django.db.models import BooleanField, CharField, Exists, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models import Case as When_
+from django.db.models import BigIntegerField, BooleanField, CharField, Expression, F, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from casework.models import Case, User
+from casework.models import Case, Cell, User
 from permissions.models import (
     BreakGlassGrant,
     CaseGroupObjectPermission,
@@ -52,47 +52,161 @@ PERMISSION_FOR = {
     Representation.CELL_SUMMARY: "view_case_cell_summary",
     Representation.SCOPED_SUMMARY: "view_case_scoped_summary",
 }
+# Each representation's bit in the grants mask the SQL rules compute per case.
+BIT_FOR = {Representation.FULL: 1, Representation.CELL_SUMMARY: 2, Representation.SCOPED_SUMMARY: 4}
 
 
-def _permission_id(codename: str) -> Subquery:
-    """The case permission's id, as an uncorrelated subquery PostgreSQL runs once per query."""
-    return Subquery(
-        Permission.objects.filter(content_type__app_label="casework", codename=codename).values("pk")[:1]
+# The rules are written as SQL fragments rather than ORM Exists() trees: the
+# ORM took ~15 ms of Python to build and compile them on every request (and a
+# list page needs them several times), the SQL is the same. Table and column
+# names come from the models' _meta, so a renamed table cannot silently break
+# them; tests/permissions/test_matrix.py checks every rule through every channel.
+@cache
+def _sql() -> dict[str, str]:
+    user_grants = CaseUserObjectPermission._meta.db_table
+    group_grants = CaseGroupObjectPermission._meta.db_table
+    user_groups = User.groups.through._meta.db_table
+    disclosures = Disclosure._meta.db_table
+    break_glass = BreakGlassGrant._meta.db_table
+    # The permission id, as an uncorrelated subquery PostgreSQL runs once per
+    # query (an InitPlan): each grant probe is then an index lookup on
+    # (user|group, permission, content_object).
+    permission = (
+        "(SELECT p.id FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id"
+        " WHERE ct.app_label = 'casework' AND p.codename = %s)"
     )
-
-
-def _user_groups(user) -> QuerySet:
-    return User.groups.through.objects.filter(user_id=user.pk).values("group_id")
-
-
-def _granted(user, codename: str) -> Exists | None:
-    # Evaluated once per case row: the permission id and the user's groups are
-    # uncorrelated subqueries (computed once), so each EXISTS is an index probe
-    # instead of re-joining auth_permission and auth_group for every row.
-    permission_id = _permission_id(codename)
-    user_grant = CaseUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user_id=user.pk, permission_id=permission_id
-    )
-    group_grant = CaseGroupObjectPermission.objects.filter(
-        content_object=OuterRef("pk"),
-        group_id__in=_user_groups(user),
-        permission_id=permission_id,
-    )
-    return Exists(user_grant) | Exists(group_grant)
-
-
-def _active_disclosure(user):
-    return Exists(
-        Disclosure.objects.active(timezone.localdate()).filter(
-            case=OuterRef("pk"), institution_id=user.institution_id
+    groups = f"(SELECT ug.group_id FROM {user_groups} ug WHERE ug.user_id = %s)"
+    return {
+        # The representations granted on the case, to the user or to one of
+        # their groups, as a bit mask (BIT_FOR): one correlated subquery per case
+        # row, that every rule then reads. Plain SQL that SQLite (make run) runs too.
+        # params: pk sql inlined; codenames of BIT_FOR, user id, user id
+        "grants": (
+            "(SELECT SUM(DISTINCT CASE granted.permission_id"
+            + f" WHEN {permission} THEN {{full}} WHEN {permission} THEN {{cell}}"
+            + f" WHEN {permission} THEN {{scoped}} ELSE 0 END)"
+            + f" FROM (SELECT g.permission_id FROM {user_grants} g WHERE g.content_object_id = {{pk}}"
+            + " AND g.user_id = %s"
+            + f" UNION ALL SELECT g.permission_id FROM {group_grants} g WHERE g.content_object_id = {{pk}}"
+            + f" AND g.group_id IN {groups}) granted)"
         )
-    )
+        .replace("{full}", str(BIT_FOR[Representation.FULL]))
+        .replace("{cell}", str(BIT_FOR[Representation.CELL_SUMMARY]))
+        .replace("{scoped}", str(BIT_FOR[Representation.SCOPED_SUMMARY])),
+        # params: institution id, today, today
+        "disclosed": (
+            f"EXISTS (SELECT 1 FROM {disclosures} d WHERE d.case_id = {{pk}} AND d.institution_id = %s"
+            " AND d.revoked_at IS NULL AND d.starts_on <= %s AND d.ends_on >= %s)"
+        ),
+        # params: user id, status, now
+        "break_glass": (
+            f"EXISTS (SELECT 1 FROM {break_glass} b WHERE b.case_id = {{pk}} AND b.requested_by_id = %s"
+            " AND b.status = %s AND b.expires_at > %s)"
+        ),
+        # Uncorrelated id lists, starting from the user's own grant rows.
+        # params: user id, codename
+        "user_ids": f"SELECT content_object_id FROM {user_grants} WHERE user_id = %s AND permission_id = {permission}",
+        # params: codename, user id
+        "group_ids": (
+            f"SELECT content_object_id FROM {group_grants} WHERE permission_id = {permission} AND group_id IN {groups}"
+        ),
+        # params: institution id, today, today
+        "disclosed_ids": (
+            f"SELECT case_id FROM {disclosures} WHERE institution_id = %s"
+            " AND revoked_at IS NULL AND starts_on <= %s AND ends_on >= %s"
+        ),
+    }
 
 
-def _break_glass(user):
-    return Exists(
-        BreakGlassGrant.objects.active(timezone.now()).filter(case=OuterRef("pk"), requested_by_id=user.pk)
-    )
+class _Rules:
+    """One user's grant rules at one instant, as (sql, params) pairs over a case pk.
+
+    Each rule is one scalar subquery per case row: it computes the case's
+    grants mask once (`grants`), then tests its bits; PostgreSQL plans a
+    handful of subplans instead of one EXISTS per (rule, user|group) pair.
+    """
+
+    def __init__(self, user, today, now):
+        self.user_id = user.pk
+        self.institution_id = user.institution_id
+        self.today = today
+        self.now = now
+
+    def _has(self, representation: Representation) -> tuple[str, list]:
+        return f"(COALESCE(x.m, 0) & {BIT_FOR[representation]}) <> 0", []
+
+    def _over_grants(self, expression: str, params: list) -> tuple[str, list]:
+        # Parameters in textual order: the expression's, then the grants subquery's.
+        # The grants subquery's WHEN order: full, cell summary, scoped summary.
+        codenames = [PERMISSION_FOR[representation] for representation in Representation]
+        return f"(SELECT {expression} FROM (SELECT {_sql()['grants']} AS m) x)", [
+            *params,
+            *codenames,
+            self.user_id,
+            self.user_id,
+        ]
+
+    def _break_glass(self) -> tuple[str, list]:
+        cell, cell_params = self._has(Representation.CELL_SUMMARY)
+        active = _sql()["break_glass"]
+        return f"({cell} AND {active})", [
+            *cell_params,
+            self.user_id,
+            BreakGlassGrant.Status.APPROVED,
+            self.now,
+        ]
+
+    def representation(self) -> tuple[str, list]:
+        whens = [
+            (*self._has(Representation.FULL), Representation.FULL),
+            (*self._break_glass(), Representation.FULL),
+            (*self._has(Representation.CELL_SUMMARY), Representation.CELL_SUMMARY),
+        ]
+        if self.institution_id:
+            scoped, scoped_params = self._has(Representation.SCOPED_SUMMARY)
+            whens.append(
+                (
+                    f"({scoped} AND {_sql()['disclosed']})",
+                    [*scoped_params, self.institution_id, self.today, self.today],
+                    Representation.SCOPED_SUMMARY,
+                )
+            )
+        sql = "CASE " + " ".join(f"WHEN {condition} THEN '{value.value}'" for condition, _, value in whens)
+        return self._over_grants(
+            sql + " ELSE NULL END", [param for _, params, _ in whens for param in params]
+        )
+
+    def through_break_glass(self) -> tuple[str, list]:
+        full, full_params = self._has(Representation.FULL)
+        glass, glass_params = self._break_glass()
+        return self._over_grants(f"(NOT {full} AND {glass})", [*full_params, *glass_params])
+
+
+class _CaseRule(Expression):
+    """A rule of `_Rules` evaluated on the case row (`pk` resolved like any column,
+    so the expression follows the case table's alias inside subqueries)."""
+
+    def __init__(self, sql: str, params: list, output_field):
+        super().__init__(output_field=output_field)
+        self.sql, self.params, self.pk = sql, params, F("pk")
+
+    def get_source_expressions(self):
+        return [self.pk]
+
+    def set_source_expressions(self, exprs):
+        (self.pk,) = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        clone = self.copy()
+        clone.is_summary = summarize
+        clone.pk = self.pk.resolve_expression(query, allow_joins, reuse, summarize, for_save)
+        return clone
+
+    def as_sql(self, compiler, connection):
+        pk_sql, pk_params = compiler.compile(self.pk)
+        if pk_params:  # a column never has params; anything else would misalign ours
+            raise ValueError("case pk compiled with parameters")
+        return "(" + self.sql.replace("{pk}", pk_sql) + ")", list(self.params)
 
 
 def with_representation(queryset: QuerySet[Case], user) -> QuerySet[Case]:
@@ -103,67 +217,42 @@ def with_representation(queryset: QuerySet[Case], user) -> QuerySet[Case]:
             representation=Value(None, output_field=CharField()),
             break_glass=Value(False, output_field=BooleanField()),
         )
-    scoped = _granted(user, PERMISSION_FOR[Representation.SCOPED_SUMMARY])
-    if user.institution_id:
-        scoped = scoped & _active_disclosure(user)
-    else:
-        scoped = None
-    full = _granted(user, PERMISSION_FOR[Representation.FULL])
-    cell_summary = _granted(user, PERMISSION_FOR[Representation.CELL_SUMMARY])
-    break_glass = _break_glass(user) & cell_summary
-    whens = [
-        When(full, then=Value(Representation.FULL.value)),
-        When(break_glass, then=Value(Representation.FULL.value)),
-        When(cell_summary, then=Value(Representation.CELL_SUMMARY.value)),
-    ]
-    if scoped is not None:
-        whens.append(When(scoped, then=Value(Representation.SCOPED_SUMMARY.value)))
+    rules = _Rules(user, timezone.localdate(), timezone.now())
     return queryset.annotate(
-        representation=When_(*whens, default=None, output_field=CharField()),
-        break_glass=When_(
-            When(full, then=Value(False)), When(break_glass, then=Value(True)), default=Value(False)
-        ),
+        representation=_CaseRule(*rules.representation(), output_field=CharField()),
+        break_glass=_CaseRule(*rules.through_break_glass(), output_field=BooleanField()),
     )
 
 
-def visible_case_ids(user) -> QuerySet:
+def visible_case_ids(user, *, scoped_summary: bool = True) -> RawSQL:
     """Ids of the cases `user` has a representation of: exactly the cases whose
-    `representation` annotation is not None, as one indexable subquery.
+    `representation` annotation is not None, as one uncorrelated subquery
+    (use it as `pk__in=visible_case_ids(user)`). With `scoped_summary=False`,
+    only those read in full or as a cell summary (a full file needs a full
+    grant, or a cell grant and break-the-glass: either way one of these rows).
 
     Filtering on the CASE expression itself would make PostgreSQL evaluate
     every grant subquery for every case of the table before the page's
     ORDER BY/LIMIT (seconds at a département's 100,000 cases, see bench/);
     this union starts from the user's own grant rows instead (index on
     (group|user, permission, content_object)), so the cost follows what the
-    user may see, not the size of the table.
+    user may see, not the size of the table. One part per permission, with
+    an equality on it: the planner then estimates the grant rows from the
+    index statistics.
     """
-    readable = [
-        _permission_id(PERMISSION_FOR[Representation.FULL]),
-        _permission_id(PERMISSION_FOR[Representation.CELL_SUMMARY]),
-    ]
-    # Permission ids and group ids as uncorrelated subqueries, not joins on
-    # auth_permission/auth_group: the planner then estimates the grant rows
-    # from the grant index statistics (a join on codename made it guess a few
-    # dozen rows for thousands, and pick nested loops that rescan the union).
-    groups = _user_groups(user)
-    user_grants = CaseUserObjectPermission.objects.filter(user_id=user.pk)
-    group_grants = CaseGroupObjectPermission.objects.filter(group_id__in=groups)
-    parts = [
-        grants.filter(permission_id=permission).values("content_object_id")
-        for grants in (user_grants, group_grants)
-        for permission in readable
-    ]
-    if user.institution_id:
-        scoped = _permission_id(PERMISSION_FOR[Representation.SCOPED_SUMMARY])
-        disclosed = Disclosure.objects.active(timezone.localdate()).filter(institution_id=user.institution_id)
-        for grants in (user_grants, group_grants):
-            parts.append(
-                grants.filter(permission_id=scoped, content_object_id__in=disclosed.values("case_id")).values(
-                    "content_object_id"
-                )
-            )
-    ids, *parts = parts
-    return ids.union(*parts, all=True)
+    sql, parts, params = _sql(), [], []
+    for representation in (Representation.FULL, Representation.CELL_SUMMARY):
+        codename = PERMISSION_FOR[representation]
+        parts += [sql["user_ids"], sql["group_ids"]]
+        params += [user.pk, codename, codename, user.pk]
+    if scoped_summary and user.institution_id:
+        codename = PERMISSION_FOR[Representation.SCOPED_SUMMARY]
+        disclosed = f"content_object_id IN ({sql['disclosed_ids']})"
+        parts += [f"{sql['user_ids']} AND {disclosed}", f"{sql['group_ids']} AND {disclosed}"]
+        today = timezone.localdate()
+        disclosed_params = [user.institution_id, today, today]
+        params += [user.pk, codename, *disclosed_params, codename, user.pk, *disclosed_params]
+    return RawSQL(" UNION ALL ".join(parts), params, output_field=BigIntegerField())
 
 
 def visible_cases(user, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
@@ -185,3 +274,14 @@ def representation_for(user, case: Case) -> Representation | None:
         visible_cases(user, Case.objects.filter(pk=case.pk)).values_list("representation", flat=True).first()
     )
     return Representation(row) if row else None
+
+
+def cells_of_visible_cases(user) -> QuerySet[Cell]:
+    """The cells of the cases `user` may see (the lists' cell filter), by name.
+
+    Two queries on purpose: given `cell IN (cells of visible cases)`, PostgreSQL
+    scans every case of every cell (~70 ms for a référent at 100,000 cases);
+    the distinct cell ids of the visible cases come from the user's grants.
+    """
+    cell_ids = set(visible_cases(user).order_by().values_list("cell_id", flat=True).distinct())
+    return Cell.objects.filter(pk__in=cell_ids).order_by("name")

@@ -9,12 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from casework.models import Cell
 from notifications.links import case_url
 from notifications.models import ScanState, StallLevel
 from notifications.rules import RULES, RULES_BY_CODE
 from notifications.selectors import stall_counts, visible_stall_flags
-from permissions.visibility import visible_cases
+from permissions.visibility import cells_of_visible_cases
 
 # ?tri= value → ORDER BY; the second key keeps pages stable.
 SORTS = {
@@ -34,7 +33,7 @@ DEFAULT_SORT = "-niveau"
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     flags = visible_stall_flags(request.user)
-    cells = Cell.objects.filter(pk__in=visible_cases(request.user).values("cell_id")).order_by("name")
+    cells = cells_of_visible_cases(request.user)
     cell_id = request.GET.get("cellule", "")
     if cell_id.isdigit():
         flags = flags.filter(case__cell_id=int(cell_id))

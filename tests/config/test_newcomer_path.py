@@ -1,6 +1,7 @@
 """The `make run` set-up path (migrate + seed_demo) on a fresh SQLite file."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +34,31 @@ def test_migrate_and_seed_demo_work_on_a_fresh_sqlite_file(tmp_path):
     second = run(["seed_demo"], env)  # idempotent
     assert second.returncode == 0, second.stderr
     assert first.stdout == second.stdout
+    # The visibility rules are SQL the demo's SQLite runs too: each account
+    # gets the representations the README promises, and the list page renders.
+    seen = run(["shell", "-c", SEEN_BY_DEMO_ACCOUNTS], env)
+    assert seen.returncode == 0, seen.stderr
+    # Only our lines: django-axes logs to the same stdout.
+    lines = dict(re.findall(r"^SEEN (\S+) (.*)$", seen.stdout, re.MULTILINE))
+    assert lines["coord.arras"] == "['full']"
+    assert lines["membre.arras"] == "['cell_summary']"
+    assert lines["magistrat.arras"] == "['scoped_summary']"
+    assert lines["pjj.arras"] == "['cell_summary', 'full', 'scoped_summary']"
+    assert lines["prefecture"] == "[]"
+    assert lines["list"] == "200"
+
+
+SEEN_BY_DEMO_ACCOUNTS = """
+from django.test import Client
+from casework.models import User
+from permissions.visibility import visible_cases
+for username in ["coord.arras", "membre.arras", "magistrat.arras", "pjj.arras", "prefecture"]:
+    user = User.objects.get(username=username)
+    print("SEEN", username, sorted(set(visible_cases(user).values_list("representation", flat=True))))
+client = Client()
+client.force_login(User.objects.get(username="membre.arras"))
+print("SEEN list", client.get("/app/situations/", HTTP_HOST="127.0.0.1").status_code)
+"""
 
 
 def test_seed_demo_refuses_to_run_when_debug_is_off(tmp_path):

@@ -45,10 +45,10 @@ def test_the_case_list_shows_filters_and_sorts_stalled_cases(client, case, centr
     )
 
     response = client.get(reverse("situations:index"), {"bloque": "1"})
-    assert [c.pk for c, _ in response.context["rows"]] == [case.pk]
+    assert [row.case.pk for row in response.context["rows"]] == [case.pk]
 
     response = client.get(reverse("situations:index"), {"tri": "blocage"})
-    assert [c.pk for c, _ in response.context["rows"]] == [case.pk, calm.pk]
+    assert [row.case.pk for row in response.context["rows"]] == [case.pk, calm.pk]
 
 
 def test_the_bell_is_on_every_page_of_the_site(client, case, coord):

@@ -147,3 +147,14 @@ def test_pages_require_login(client):
         response = client.get(reverse(f"relances:{name}"))
         assert response.status_code == 302 and "/connexion/" in response["Location"]
     assert not StallFlag.objects.exists()
+
+
+def test_the_bell_stops_counting_at_99(client, stalled, coord):
+    flag = StallFlag.objects.get(case=stalled)
+    Notification.objects.bulk_create(
+        Notification(recipient=coord, case=stalled, flag=flag, level=level) for level in range(10, 110)
+    )
+    client.force_login(coord)
+    body = client.get(reverse("relances:index")).content.decode()
+    assert 'aria-label="Notifications : plus de 99 non lues"' in body
+    assert '<span data-testid="unread-count"' in body and ">99+</span>" in body

@@ -14,7 +14,10 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from casework.models import Case
 from permissions.models import AccessLog
+from permissions.representations import SECTIONS
+from permissions.visibility import visible_case_ids, with_representation
 
 KINDS = (
     "own_cell",
@@ -128,3 +131,22 @@ def test_every_displayed_case_is_logged_with_its_channel(cast, account):
             CODES[MATRIX[account][KINDS.index(kind)]]
         }
     assert not logged.exclude(case__in=[cast.cases[k] for k in shown]).exists()
+
+
+@pytest.mark.parametrize("account", MATRIX)
+def test_visible_ids_are_the_cases_with_a_representation(cast, account):
+    """`visible_case_ids` (the lists' filter) agrees with the representation
+    rule; without scoped summaries, it is exactly the cases whose
+    representation shows the "overdue" section (the lists' stall flags)."""
+    user = cast.users[account]
+    cases = Case.objects.filter(pk__in=[case.pk for case in cast.cases.values()])
+    shown = dict(with_representation(cases, user).values_list("pk", "representation"))
+    ids = set(cases.filter(pk__in=visible_case_ids(user)).values_list("pk", flat=True))
+    assert ids == {pk for pk, representation in shown.items() if representation}
+    with_overdue = {
+        pk for pk, representation in shown.items() if representation and "overdue" in SECTIONS[representation]
+    }
+    assert (
+        set(cases.filter(pk__in=visible_case_ids(user, scoped_summary=False)).values_list("pk", flat=True))
+        == with_overdue
+    )

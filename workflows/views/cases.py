@@ -4,11 +4,12 @@ Every read goes through `visible_cases` / `get_case_for_user` (404 when out of
 scope); what a case shows is decided by `permissions.representations`.
 """
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,68 +20,151 @@ from unidecode import unidecode
 from viewflow.workflow import chart
 from viewflow.workflow.status import STATUS
 
-from casework.models import Case, CaseMotif, Cell, PendingStep
+from casework.models import Case, CaseMotif, PendingStep
 from casework.models.codes import Motif, Profil
 from casework.services.errors import ServiceError
 from casework.services.referents import contact_record, current_designations
-from notifications.selectors import annotate_stalls, stall_reason_counts
+from notifications.models import StallFlag
+from notifications.selectors import annotate_stall_order, annotate_stalls, stall_reason_counts
 from permissions import roles
 from permissions.access import get_case_for_user, is_signed_coordinator
 from permissions.access_log import Channel, log_access
-from permissions.representations import SECTIONS, policy_for
-from permissions.visibility import visible_cases
+from permissions.representations import policy_for
+from permissions.visibility import cells_of_visible_cases, visible_case_ids, visible_cases
 from workflows import forms
 from workflows.models import CaseTask
 
 PAGE_SIZE = 25
-# Stall flags belong to the "overdue" section: not shown to scoped summaries.
-STALL_REPRESENTATIONS = [
-    representation.value for representation, shown in SECTIONS.items() if "overdue" in shown
-]
 
 
 def overdue_exists():
     return Exists(PendingStep.objects.overdue().filter(case=OuterRef("pk")))
 
 
+def filter_cases(cases: QuerySet[Case], params) -> QuerySet[Case]:
+    """The list's filters and search (status, motif, profil, cell, q); the
+    overdue and stall filters depend on the representation (see CaseListView)."""
+    if params.get("statut") in Case.Status.values:
+        cases = cases.filter(status=params["statut"])
+    elif params.get("statut") != "tous":
+        cases = cases.filter(status__in=Case.OPEN_STATUSES)
+    if params.get("motif") in Motif.values:
+        cases = cases.filter(motifs__code=params["motif"])
+    if params.get("profil") in Profil.values:
+        cases = cases.filter(profil=params["profil"])
+    if params.get("cellule", "").isdigit():
+        cases = cases.filter(cell_id=int(params["cellule"]))
+    query = params.get("q", "").strip()
+    if query:
+        key = " ".join(unidecode(query).lower().replace("-", " ").split())
+        cases = cases.filter(Q(reference__icontains=query) | Q(youth__identity_key__contains=key))
+    return cases
+
+
+def page_of_ids(cases: QuerySet[Case], number, per_page: int) -> tuple[Page, list[int]]:
+    """The page's case ids and the total in one query (COUNT(*) OVER ()), instead of
+    a COUNT and a SELECT that both walk the user's visible cases.
+
+    Same answers as Paginator.get_page: a page number that is not one gives the
+    first page, one past the end gives the last page.
+    """
+    paginator = Paginator(cases, per_page)
+    try:
+        number = max(1, int(number))
+    except (TypeError, ValueError):
+        number = 1
+
+    def fetch(number: int) -> list[tuple[int, int]]:
+        start = (number - 1) * per_page
+        return list(
+            cases.annotate(total=Window(Count("pk"))).values_list("pk", "total")[start : start + per_page]
+        )
+
+    rows = fetch(number)
+    if not rows and number > 1:  # past the end: the last page, as get_page does
+        paginator.count = cases.count()
+        number = paginator.num_pages
+        rows = fetch(number) if paginator.count else []
+    paginator.count = rows[0][1] if rows else 0  # Paginator.count is a cached_property: set it
+    ids = [pk for pk, _ in rows]
+    return Page(ids, number, paginator), ids
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One line of the case list, holding only what the case's representation shows."""
+
+    case: Case
+    url: str
+    youth: str
+    commune: str
+    cell: str
+    motifs: str
+    profil: str
+    overdue: bool
+    stall_flags: list
+
+    @classmethod
+    def of(cls, case: Case) -> "CaseRow":
+        """`case` comes from the list's query: representation, related rows and stalls loaded."""
+        policy = policy_for(case.representation)
+        youth = case.youth
+        return cls(
+            case=case,
+            url=reverse("situations:detail", args=[case.pk]),
+            youth=f"{youth.last_name.upper()} {youth.first_name}" if youth else "—",
+            commune=case.commune.name if "commune" in policy else "",
+            cell=case.cell.name if "cell" in policy else "",
+            motifs=", ".join(motif.get_code_display() for motif in case.motifs.all())
+            if "motifs" in policy
+            else "",
+            profil=case.get_profil_display() if "profil" in policy else "",
+            overdue="overdue" in policy and case.is_overdue,
+            stall_flags=case.open_stall_flags if "overdue" in policy else [],
+        )
+
+
 class CaseListView(View):
-    """Cases of my cell(s): filters (status, motif, profil, overdue, cell), search, pages."""
+    """Cases of my cell(s): filters (status, motif, profil, overdue, cell), search, pages.
+
+    Three queries do the work whatever the page size: the page's ids and the
+    total, the page's rows (representation, related rows, stall flags), the
+    stall counts of the filtered cases. The representation is computed for the
+    page's rows only.
+    """
 
     template_name = "workflows/case_list.html"
 
     def get(self, request):
-        cases = (
-            visible_cases(request.user)
+        user, params = request.user, request.GET
+        # Overdue steps and stall flags belong to the "overdue" section, which
+        # scoped summaries do not show.
+        stall_readable = visible_case_ids(user, scoped_summary=False)
+        cases = filter_cases(visible_cases(user), params)
+        # Filtering on them would tell a scoped-summary reader which cases are late.
+        if params.get("retard") == "1":
+            cases = cases.filter(overdue_exists()).filter(pk__in=stall_readable)
+        if params.get("bloque") == "1":
+            cases = cases.filter(Exists(StallFlag.objects.open().filter(case=OuterRef("pk")))).filter(
+                pk__in=stall_readable
+            )
+        if params.get("tri") == "blocage":
+            ordered = annotate_stall_order(cases).order_by(
+                F("stalled_level").desc(nulls_last=True), "stalled_since", "-id"
+            )
+        else:
+            ordered = cases.order_by("-signaled_on", "-id")
+        page, ids = page_of_ids(ordered, params.get("page"), PAGE_SIZE)
+        shown = annotate_stalls(
+            visible_cases(user, Case.objects.filter(pk__in=ids))
             .select_related("youth", "cell", "commune")
             .prefetch_related(Prefetch("motifs", queryset=CaseMotif.objects.order_by("code")))
             .annotate(is_overdue=overdue_exists())
-            .order_by("-signaled_on", "-id")
         )
-        params = request.GET
-        if params.get("statut") in Case.Status.values:
-            cases = cases.filter(status=params["statut"])
-        else:
-            cases = cases.filter(status__in=Case.OPEN_STATUSES) if params.get("statut") != "tous" else cases
-        if params.get("motif") in Motif.values:
-            cases = cases.filter(motifs__code=params["motif"])
-        if params.get("profil") in Profil.values:
-            cases = cases.filter(profil=params["profil"])
-        if params.get("retard") == "1":
-            cases = cases.filter(is_overdue=True)
-        if params.get("cellule", "").isdigit():
-            cases = cases.filter(cell_id=int(params["cellule"]))
-        cases = annotate_stalls(cases)
-        if params.get("bloque") == "1":
-            cases = cases.filter(stalled=True, representation__in=STALL_REPRESENTATIONS)
-        if params.get("tri") == "blocage":
-            cases = cases.order_by(F("stalled_level").desc(nulls_last=True), "stalled_since", "-id")
-        query = params.get("q", "").strip()
-        if query:
-            key = " ".join(unidecode(query).lower().replace("-", " ").split())
-            cases = cases.filter(Q(reference__icontains=query) | Q(youth__identity_key__contains=key))
-        page = Paginator(cases, PAGE_SIZE).get_page(params.get("page"))
-        log_access(user=request.user, cases=page.object_list, channel=Channel.UI_LIST)
-        cells = Cell.objects.filter(pk__in=visible_cases(request.user).values("cell_id")).order_by("name")
+        by_id = {case.pk: case for case in shown}
+        # A case that left the user's scope between the two queries is simply not shown.
+        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        log_access(user=user, cases=page.object_list, channel=Channel.UI_LIST)
         filters = params.copy()
         filters.pop("page", None)
         return render(
@@ -88,15 +172,15 @@ class CaseListView(View):
             self.template_name,
             {
                 "page": page,
-                "rows": [(case, policy_for(case.representation)) for case in page.object_list],
-                "cells": cells,
-                "can_signal": roles.can_signal(request.user),
+                "rows": [CaseRow.of(case) for case in page.object_list],
+                "cells": cells_of_visible_cases(user),
+                "can_signal": roles.can_signal(user),
                 "statuses": Case.Status.choices,
                 "motifs": Motif.choices,
                 "profils": Profil.choices,
                 "params": params,
                 "querystring": filters.urlencode(),
-                "stall_counts": stall_reason_counts(cases.filter(representation__in=STALL_REPRESENTATIONS)),
+                "stall_counts": stall_reason_counts(cases.filter(pk__in=stall_readable)),
             },
         )
 

@@ -1,0 +1,50 @@
+"""The case list's pages: one query gives the page's ids and the total."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import make_case
+
+
+@pytest.fixture
+def five_cases(cell):
+    start = date(2026, 1, 5)
+    return [make_case(cell, signaled_on=start + timedelta(days=index)) for index in range(5)]
+
+
+def references(response) -> list[str]:
+    return [row.case.reference for row in response.context["rows"]]
+
+
+@pytest.mark.parametrize(
+    ("page", "number", "expected"),
+    [
+        ("", 1, [4, 3]),
+        ("2", 2, [2, 1]),
+        ("3", 3, [0]),
+        ("99", 3, [0]),  # past the end: the last page
+        ("abc", 1, [4, 3]),  # not a number: the first page
+        ("-4", 1, [4, 3]),
+    ],
+)
+def test_pages_like_django_get_page(client, coord, five_cases, monkeypatch, page, number, expected):
+    monkeypatch.setattr("workflows.views.cases.PAGE_SIZE", 2)
+    client.force_login(coord)
+    response = client.get(reverse("situations:index"), {"page": page} if page else {})
+    assert response.status_code == 200
+    assert response.context["page"].number == number
+    assert response.context["page"].paginator.count == 5
+    assert response.context["page"].paginator.num_pages == 3
+    assert references(response) == [five_cases[index].reference for index in expected]
+    assert "5 situations" in response.content.decode()
+
+
+def test_an_empty_list_has_one_empty_page(client, coord):
+    client.force_login(coord)
+    response = client.get(reverse("situations:index"), {"page": "3"})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+    assert response.context["page"].paginator.count == 0
+    assert "Aucune situation ne correspond." in response.content.decode()
