@@ -127,9 +127,10 @@ class CaseRow:
 class CaseListView(View):
     """Cases of my cell(s): filters (status, motif, profil, overdue, cell), search, pages.
 
-    Three queries do the work whatever the page size: the page's ids and the
-    total, the page's rows (representation, related rows, stall flags), the
-    stall counts of the filtered cases. The representation is computed for the
+    The query count does not depend on the page size: one query for the page's
+    ids and the total, one for the page's rows (representation, related rows)
+    and their motifs and stall flags, one for the stall counts of the filtered
+    cases, two for the cell filter. The representation is computed for the
     page's rows only.
     """
 
