@@ -19,10 +19,11 @@ Indicators carry no nominative data, so no charter signature is required.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from casework.models import Arrondissement, Cell, Departement, Institution, Membership, Partnership
+from casework.models import Arrondissement, Cell, Departement, Institution, Membership, Partnership, User
 from indicators.territories import Territory, TerritoryNotFound, parse_territory, territory_of
 
 NOT_ENTITLED = (
@@ -102,6 +103,17 @@ def scope_for(user) -> IndicatorScope | None:
     if not departements and not partnerships:
         return None
     return IndicatorScope(frozenset(departements), frozenset(partnerships))
+
+
+def may_read_indicators(user) -> bool:
+    """`scope_for(user) is not None` in one query (the menu asks on every page)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    reader_seat = Membership.objects.current(timezone.localdate()).filter(
+        user=OuterRef("pk"), role__in=READER_ROLES
+    )
+    prefecture = Q(institution__kind=Institution.Kind.PREFECTURE, institution__departement__isnull=False)
+    return User.objects.filter(pk=user.pk).filter(Exists(reader_seat) | prefecture).exists()
 
 
 def require_scope(user) -> IndicatorScope:

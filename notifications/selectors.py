@@ -4,8 +4,9 @@ Contracts other features rely on:
 
 - `annotate_stalls(cases)`: adds `stalled` (bool), `stalled_level` (highest
   open level or None), `stalled_since` (earliest open `since` or None) and
-  prefetches the open flags into `open_stall_flags`; `stall_reasons(case)`
-  then gives the rule codes without a query. Use it on an already scoped
+  prefetches the open flags into `open_stall_flags` (alone:
+  `prefetch_open_stall_flags`); `stall_reasons(case)` then gives the rule
+  codes without a query. Use it on an already scoped
   queryset (visible_cases): it never widens one. The API's `stalled` and
   `stalled_reasons` come from here.
 - `cases_for_next_agenda(cell, user=...)`: the cell's cases proposed for its
@@ -34,13 +35,16 @@ def annotate_stall_order(cases: QuerySet[Case]) -> QuerySet[Case]:
 
 def annotate_stalls(cases: QuerySet[Case]) -> QuerySet[Case]:
     open_flags = StallFlag.objects.open()
-    return (
-        annotate_stall_order(cases)
-        .annotate(stalled=Exists(open_flags.filter(case=OuterRef("pk"))))
-        .prefetch_related(
-            Prefetch("stall_flags", queryset=open_flags.order_by("since"), to_attr="open_stall_flags")
-        )
+    return prefetch_open_stall_flags(
+        annotate_stall_order(cases).annotate(stalled=Exists(open_flags.filter(case=OuterRef("pk"))))
     )
+
+
+def prefetch_open_stall_flags(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Only the open flags in `open_stall_flags`, oldest first (one query for all
+    the cases): what a list row shows, without `annotate_stalls`' subqueries."""
+    open_flags = StallFlag.objects.open().order_by("since")
+    return cases.prefetch_related(Prefetch("stall_flags", queryset=open_flags, to_attr="open_stall_flags"))
 
 
 def stall_reasons(case: Case) -> list[str]:

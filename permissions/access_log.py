@@ -37,8 +37,8 @@ def log_access(*, user, cases: Case | Iterable[Case], channel: str, reason: str 
             raise ValueError(f"Case {case.pk} has no representation: fetch it through visible_cases().")
         rows.append(
             AccessLog(
-                user=user,
-                case=case,
+                user_id=user.pk,  # ids, not instances: a list logs 50 rows per page
+                case_id=case.pk,
                 case_reference=case.reference,
                 representation=str(representation),
                 channel=channel,

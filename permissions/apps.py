@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PermissionsConfig(AppConfig):
@@ -7,3 +8,7 @@ class PermissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from permissions import signals  # noqa: F401  (connects the receivers)
+        from permissions.visibility import forget_permission_ids
+
+        # Migrations and test flushes recreate the permission rows (new ids).
+        post_migrate.connect(forget_permission_ids, dispatch_uid="permissions.forget_permission_ids")

@@ -13,33 +13,40 @@
 Global (model-level) permissions are never honoured (accept_global_perms=False).
 """
 
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Exists, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 from guardian.shortcuts import get_objects_for_user
 
 from casework.models import Case, Cell, Membership
-from permissions.services import has_signed_current_charter
+from permissions.models import Charter, CharterSignature
 from permissions.visibility import visible_cases
 
 COORDINATE = "casework.coordinate_case"
 
 
 def signal_cells(user) -> QuerySet[Cell]:
-    """Cells in which `user` may record a signalement."""
+    """Cells in which `user` may record a signalement (one query: the menu and
+    the case list ask on every page)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Cell.objects.none()
-    cell_ids: set[int] = set()
-    for membership in (
-        Membership.objects.current(timezone.localdate()).filter(user=user).select_related("partnership")
-    ):
-        if not has_signed_current_charter(user, membership.partnership):
-            continue
-        if membership.role == Membership.Role.MEMBRE and membership.cell_id:
-            cell_ids.add(membership.cell_id)
-        elif membership.role in (Membership.Role.COORDONNATEUR, Membership.Role.MAIRE_PRESIDENT):
-            cell_ids.update(membership.partnership.cells.filter(is_active=True).values_list("pk", flat=True))
-    return Cell.objects.filter(pk__in=cell_ids, is_active=True).select_related("partnership")
+    current_charter = Charter.objects.filter(partnership=OuterRef("partnership")).order_by("-version")
+    signed_seats = (
+        Membership.objects.current(timezone.localdate())
+        .filter(user=user)
+        .annotate(current_charter=Subquery(current_charter.values("pk")[:1]))
+        .filter(Exists(CharterSignature.objects.filter(user=user, charter=OuterRef("current_charter"))))
+    )
+    member = signed_seats.filter(role=Membership.Role.MEMBRE, cell=OuterRef("pk"))
+    partnership_wide = signed_seats.filter(
+        role__in=(Membership.Role.COORDONNATEUR, Membership.Role.MAIRE_PRESIDENT),
+        partnership=OuterRef("partnership"),
+    )
+    return (
+        Cell.objects.filter(is_active=True)
+        .filter(Exists(member) | Exists(partnership_wide))
+        .select_related("partnership")
+    )
 
 
 def can_signal(user) -> bool:

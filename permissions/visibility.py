@@ -27,6 +27,8 @@ Grants live in guardian's direct-FK tables and are written only by
 from enum import StrEnum
 from functools import cache
 
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import BigIntegerField, BooleanField, CharField, Expression, F, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -61,6 +63,34 @@ BIT_FOR = {Representation.FULL: 1, Representation.CELL_SUMMARY: 2, Representatio
 # list page needs them several times), the SQL is the same. Table and column
 # names come from the models' _meta, so a renamed table cannot silently break
 # them; tests/permissions/test_matrix.py checks every rule through every channel.
+_permission_ids: dict[str, int] = {}
+
+
+def permission_ids() -> dict[str, int]:
+    """The ids of the case permissions (PERMISSION_FOR), by codename.
+
+    Read once per process and passed to the rules as parameters: a lookup
+    subquery in every rule cost PostgreSQL an InitPlan each, and planning time
+    on every list query. The ids change only when the permission rows are
+    recreated (migrations, a test database flush): `post_migrate` clears them.
+    """
+    if not _permission_ids:
+        rows = dict(
+            Permission.objects.filter(
+                content_type__app_label=Case._meta.app_label, codename__in=PERMISSION_FOR.values()
+            ).values_list("codename", "id")
+        )
+        if len(rows) != len(PERMISSION_FOR):  # not migrated yet: nothing to cache
+            raise ImproperlyConfigured("Case permissions missing: run the migrations.")
+        _permission_ids.update(rows)
+    return _permission_ids
+
+
+def forget_permission_ids(**kwargs) -> None:
+    """post_migrate receiver: the permission rows may have been recreated."""
+    _permission_ids.clear()
+
+
 @cache
 def _sql() -> dict[str, str]:
     user_grants = CaseUserObjectPermission._meta.db_table
@@ -68,19 +98,15 @@ def _sql() -> dict[str, str]:
     user_groups = User.groups.through._meta.db_table
     disclosures = Disclosure._meta.db_table
     break_glass = BreakGlassGrant._meta.db_table
-    # The permission id, as an uncorrelated subquery PostgreSQL runs once per
-    # query (an InitPlan): each grant probe is then an index lookup on
-    # (user|group, permission, content_object).
-    permission = (
-        "(SELECT p.id FROM auth_permission p JOIN django_content_type ct ON ct.id = p.content_type_id"
-        " WHERE ct.app_label = 'casework' AND p.codename = %s)"
-    )
+    # The permission id is a parameter (`permission_ids`): each grant probe is
+    # an index lookup on (user|group, permission, content_object).
+    permission = "%s"
     groups = f"(SELECT ug.group_id FROM {user_groups} ug WHERE ug.user_id = %s)"
     return {
         # The representations granted on the case, to the user or to one of
         # their groups, as a bit mask (BIT_FOR): one correlated subquery per case
         # row, that every rule then reads. Plain SQL that SQLite (make run) runs too.
-        # params: pk sql inlined; codenames of BIT_FOR, user id, user id
+        # params: pk sql inlined; permission ids of BIT_FOR, user id, user id
         "grants": (
             "(SELECT SUM(DISTINCT CASE granted.permission_id"
             + f" WHEN {permission} THEN {{full}} WHEN {permission} THEN {{cell}}"
@@ -104,9 +130,9 @@ def _sql() -> dict[str, str]:
             " AND b.status = %s AND b.expires_at > %s)"
         ),
         # Uncorrelated id lists, starting from the user's own grant rows.
-        # params: user id, codename
+        # params: user id, permission id
         "user_ids": f"SELECT content_object_id FROM {user_grants} WHERE user_id = %s AND permission_id = {permission}",
-        # params: codename, user id
+        # params: permission id, user id
         "group_ids": (
             f"SELECT content_object_id FROM {group_grants} WHERE permission_id = {permission} AND group_id IN {groups}"
         ),
@@ -138,10 +164,11 @@ class _Rules:
     def _over_grants(self, expression: str, params: list) -> tuple[str, list]:
         # Parameters in textual order: the expression's, then the grants subquery's.
         # The grants subquery's WHEN order: full, cell summary, scoped summary.
-        codenames = [PERMISSION_FOR[representation] for representation in Representation]
+        ids = permission_ids()
+        permissions = [ids[PERMISSION_FOR[representation]] for representation in Representation]
         return f"(SELECT {expression} FROM (SELECT {_sql()['grants']} AS m) x)", [
             *params,
-            *codenames,
+            *permissions,
             self.user_id,
             self.user_id,
         ]
@@ -240,32 +267,55 @@ def visible_case_ids(user, *, scoped_summary: bool = True) -> RawSQL:
     an equality on it: the planner then estimates the grant rows from the
     index statistics.
     """
-    sql, parts, params = _sql(), [], []
+    sql, parts, params, ids = _sql(), [], [], permission_ids()
     for representation in (Representation.FULL, Representation.CELL_SUMMARY):
-        codename = PERMISSION_FOR[representation]
+        permission = ids[PERMISSION_FOR[representation]]
         parts += [sql["user_ids"], sql["group_ids"]]
-        params += [user.pk, codename, codename, user.pk]
+        params += [user.pk, permission, permission, user.pk]
     if scoped_summary and user.institution_id:
-        codename = PERMISSION_FOR[Representation.SCOPED_SUMMARY]
+        permission = ids[PERMISSION_FOR[Representation.SCOPED_SUMMARY]]
         disclosed = f"content_object_id IN ({sql['disclosed_ids']})"
         parts += [f"{sql['user_ids']} AND {disclosed}", f"{sql['group_ids']} AND {disclosed}"]
         today = timezone.localdate()
         disclosed_params = [user.institution_id, today, today]
-        params += [user.pk, codename, *disclosed_params, codename, user.pk, *disclosed_params]
+        params += [user.pk, permission, *disclosed_params, permission, user.pk, *disclosed_params]
     return RawSQL(" UNION ALL ".join(parts), params, output_field=BigIntegerField())
 
 
-def visible_cases(user, queryset: QuerySet[Case] | None = None) -> QuerySet[Case]:
+def visible_cases(
+    user, queryset: QuerySet[Case] | None = None, *, scoped_summary: bool = True
+) -> QuerySet[Case]:
     """Cases `user` may see, annotated with their `representation`.
 
     Purged cases are never visible; archived cases only through the archive
-    access service (which logs a reason).
+    access service (which logs a reason). With `scoped_summary=False`, only
+    the cases read in full or as a cell summary (see `visible_case_ids`).
     """
-    queryset = Case.objects.all() if queryset is None else queryset
-    queryset = queryset.exclude(status__in=[Case.Status.PURGE, Case.Status.ARCHIVE])
+    queryset = _readable(Case.objects.all() if queryset is None else queryset)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return with_representation(queryset.none(), user)
-    return with_representation(queryset.filter(pk__in=visible_case_ids(user)), user)
+    return with_representation(
+        queryset.filter(pk__in=visible_case_ids(user, scoped_summary=scoped_summary)), user
+    )
+
+
+def visible_among(user, queryset: QuerySet[Case]) -> list[Case]:
+    """The cases of `queryset` that `user` may see, annotated like `visible_cases`:
+    the same cases as `list(visible_cases(user, queryset))`, for a queryset
+    already narrowed to a few rows (a page's ids).
+
+    The representation, computed for these rows anyway, decides alone: the
+    `IN (visible ids)` filter would walk all the user's visible cases again
+    (`visible_case_ids` is exactly the cases with a representation, see
+    tests/permissions/test_matrix.py).
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return [case for case in with_representation(_readable(queryset), user) if case.representation]
+
+
+def _readable(queryset: QuerySet[Case]) -> QuerySet[Case]:
+    return queryset.exclude(status__in=[Case.Status.PURGE, Case.Status.ARCHIVE])
 
 
 def representation_for(user, case: Case) -> Representation | None:

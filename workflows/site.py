@@ -5,7 +5,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
-from indicators.access import scope_for
+from indicators.access import may_read_indicators
 from meetings.site import SeancesApp
 from notifications.site import RelancesApp
 from permissions import roles
@@ -33,7 +33,7 @@ class IndicatorsApp(Application):
     title = "Indicateurs"
     icon = "insights"
     app_name = "indicateurs"
-    permission = staticmethod(lambda user: scope_for(user) is not None)
+    permission = staticmethod(may_read_indicators)
 
     index_path = path("", RedirectView.as_view(pattern_name="indicators:dashboard"), name="index")
 
@@ -78,6 +78,6 @@ site = Site(
 def home(request):
     """ "/": the case list, except for readers of aggregates only (préfecture), who
     have no case to see and land on the indicators."""
-    if not roles.can_signal(request.user) and scope_for(request.user) is not None:
+    if not roles.can_signal(request.user) and may_read_indicators(request.user):
         return redirect("indicators:dashboard")
     return redirect("situations:index")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from casework.models import Decision, Departement, Institution, Membership, ReferentDesignation
-from indicators.access import scope_for
+from indicators.access import may_read_indicators, scope_for
 from permissions import services as access
 from tests.factories import make_case, make_member, make_user, world
 
@@ -106,6 +106,20 @@ def test_a_coordinator_reads_their_partnership_and_its_cells_only(client, plan, 
     ):
         for url in (DASHBOARD, CSV, XLSX, API):
             assert get(client, user, url, territory=spec).status_code == 404, (url, spec)
+
+
+def test_the_menu_check_agrees_with_the_scope(readers):
+    """The drawer's one-query check (`may_read_indicators`) says yes exactly
+    when the reader has a scope, for every role; an ended seat counts for nothing."""
+    for who, user in readers.items():
+        assert may_read_indicators(user) is (scope_for(user) is not None), who
+    assert {who for who, user in readers.items() if may_read_indicators(user)} == {
+        "prefecture",
+        "coord_arras",
+        "maire_arras",
+    }
+    Membership.objects.filter(user=readers["coord_arras"]).update(ended_on=date(2020, 1, 1))
+    assert may_read_indicators(readers["coord_arras"]) is False
 
 
 def test_an_ended_coordinator_membership_gives_no_access(client, plan, readers):

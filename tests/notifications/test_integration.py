@@ -6,7 +6,9 @@ from rest_framework.test import APIClient
 
 from casework.models import StepDeadline
 from notifications.services import stalls_scan
-from tests.factories import make_case
+from permissions.disclosures import disclosure_create
+from permissions.services import user_sync_groups
+from tests.factories import make_case, make_user
 from tests.notifications.conftest import at, days, designate
 
 
@@ -49,6 +51,33 @@ def test_the_case_list_shows_filters_and_sorts_stalled_cases(client, case, centr
 
     response = client.get(reverse("situations:index"), {"tri": "blocage"})
     assert [row.case.pk for row in response.context["rows"]] == [case.pk, calm.pk]
+
+
+def test_the_case_list_counts_stalls_of_the_filtered_cases_only(client, case, centre, coord):
+    other = make_case(centre, signaled_on=days(0))
+    make_case(centre, signaled_on=days(25))  # not stalled at day 30
+    stalls_scan(now=at(days(30)))
+    client.force_login(coord)
+
+    def counts(**params) -> list:
+        return client.get(reverse("situations:index"), params).context["stall_counts"]
+
+    assert counts() == [("examen", "Signalement non examiné", 2)]
+    assert counts(q=other.reference) == [("examen", "Signalement non examiné", 1)]
+    assert counts(statut="clos") == []
+    assert counts(page="99") == [("examen", "Signalement non examiné", 2)]  # past the end: same counts
+
+
+def test_a_scoped_summary_reader_gets_no_stall_counts(client, case, coord, w):
+    stalls_scan(now=at(days(30)))
+    disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
+    magistrate = make_user(institution=w["institutions"]["parquet_arras"])
+    user_sync_groups(user=magistrate)
+    client.force_login(magistrate)
+    response = client.get(reverse("situations:index"))
+    assert [row.case.pk for row in response.context["rows"]] == [case.pk]
+    assert response.context["stall_counts"] == []
+    assert "bloqué" not in response.content.decode()
 
 
 def test_the_bell_is_on_every_page_of_the_site(client, case, coord):

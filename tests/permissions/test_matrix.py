@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from casework.models import Case
 from permissions.models import AccessLog
 from permissions.representations import SECTIONS
-from permissions.visibility import visible_case_ids, with_representation
+from permissions.visibility import visible_among, visible_case_ids, visible_cases, with_representation
 
 KINDS = (
     "own_cell",
@@ -150,3 +150,18 @@ def test_visible_ids_are_the_cases_with_a_representation(cast, account):
         set(cases.filter(pk__in=visible_case_ids(user, scoped_summary=False)).values_list("pk", flat=True))
         == with_overdue
     )
+
+
+@pytest.mark.parametrize("account", MATRIX)
+def test_visible_among_is_visible_cases_on_the_same_rows(cast, account):
+    """The list's rows (`visible_among`, decided by the representation alone)
+    are exactly what `visible_cases` gives on the same ids, in the same
+    representations (archived and purged cases included in the ids)."""
+    user = cast.users[account]
+    ids = [case.pk for case in cast.cases.values()]
+    archived = cast.cases["own_cell"]
+    Case.objects.filter(pk=archived.pk).update(status=Case.Status.ARCHIVE)
+    expected = dict(visible_cases(user, Case.objects.filter(pk__in=ids)).values_list("pk", "representation"))
+    among = {case.pk: case.representation for case in visible_among(user, Case.objects.filter(pk__in=ids))}
+    assert among == expected
+    assert archived.pk not in among
