@@ -231,7 +231,7 @@ def _patched(patches):
             manager.__exit__(None, None, None)
 
 
-def unscoped_cases(user, queryset=None):
+def unscoped_cases(user, queryset=None, *, scoped_summary: bool = True):
     """The baseline: every non-archived case, as if the user could read them all in full.
 
     Same exclusions and same `representation` annotation as `visible_cases`,
@@ -248,6 +248,11 @@ def unscoped_case_ids(user, *, scoped_summary: bool = True):
     return unscoped_cases(user).values("pk")
 
 
+def unscoped_among(user, queryset):
+    """The baseline's `visible_among`: the rows of `queryset`, all shown in full."""
+    return list(unscoped_cases(user, queryset))
+
+
 def unscoped_cells(user):
     """The baseline's cell filter: every cell."""
     return Cell.objects.order_by("name")
@@ -259,6 +264,7 @@ def list_page_patches(rows: int, *, unscoped: bool = False) -> list[tuple[str, o
         patches += [
             ("workflows.views.cases.visible_cases", unscoped_cases),
             ("workflows.views.cases.visible_case_ids", unscoped_case_ids),
+            ("workflows.views.cases.visible_among", unscoped_among),
             ("workflows.views.cases.cells_of_visible_cases", unscoped_cells),
         ]
     return patches

@@ -108,3 +108,19 @@ def test_ids_kept_in_json_point_at_rows_of_the_same_case():
         assert designation.referent_id == entry.data["referent"]
     for task in CaseTask.objects.filter(data__has_key="step_id"):
         assert task.process.caseprocess.case.pending_steps.filter(pk=task.data["step_id"]).exists()
+
+
+def test_every_page_measure_runs_on_the_dataset(settings):
+    """Each page the bench times answers 200 on the built data, the baseline
+    (its patches of the visibility functions) included: a measure that fails
+    would only show as "échec" in a `make bench` run."""
+    from bench import measures
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    people = measures.personas()
+    names = []
+    for name, _label, run in measures.page_measures(people, samples=1):
+        result = run()
+        assert result.p50_ms is not None and result.queries, name
+        names.append(name)
+    assert {"list_baseline_unscoped", "list_member", "list_coordinator", "detail_full"} <= set(names)
