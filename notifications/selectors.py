@@ -20,7 +20,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from casework.models import Case, Cell
 from notifications.models import Notification, StallFlag, StallLevel
 from notifications.rules import RULES
-from permissions.visibility import visible_cases
+from permissions.visibility import visible_case_filter, visible_cases
 
 
 def annotate_stall_order(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -65,7 +65,7 @@ def visible_stall_flags(user) -> QuerySet[StallFlag]:
     """Open flags on the cases `user` may see (visible_cases), with their case."""
     return (
         StallFlag.objects.open()
-        .filter(case__in=visible_cases(user).values("pk"))
+        .filter(visible_case_filter(user, "case"))
         .select_related("case", "case__cell")
     )
 
@@ -85,7 +85,7 @@ def cases_for_next_agenda(cell: Cell, *, user=None) -> QuerySet[Case]:
 
 def notifications_for(user) -> QuerySet[Notification]:
     """The user's notifications on cases they may still see."""
-    return Notification.objects.filter(recipient=user, case__in=visible_cases(user).values("pk"))
+    return Notification.objects.filter(visible_case_filter(user, "case"), recipient=user)
 
 
 def unread_count(user, *, cap: int | None = None) -> int:

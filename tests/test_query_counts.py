@@ -83,7 +83,7 @@ def test_member_case_list_runs_the_same_queries_for_5_and_30_rows(
     for size in SIZES:
         signal(size - done)
         done = size
-        counts.append(queries_for(client, reverse("situations:index"), django_assert_max_num_queries, 30))
+        counts.append(queries_for(client, reverse("situations:index"), django_assert_max_num_queries, 20))
     assert counts[0] == counts[1], counts
 
 
@@ -99,7 +99,7 @@ def test_magistrate_case_list_runs_the_same_queries_for_5_and_30_disclosures(
                 case=case, institution=w["institutions"]["parquet_arras"], reason="Protocole", by=coord
             )
         done = size
-        counts.append(queries_for(client, reverse("situations:index"), django_assert_max_num_queries, 30))
+        counts.append(queries_for(client, reverse("situations:index"), django_assert_max_num_queries, 20))
     assert counts[0] == counts[1], counts
 
 
@@ -152,7 +152,7 @@ def test_task_lists_run_the_same_queries_for_5_and_30_tasks(
                 with task.activation() as activation:
                     activation.assign(coord)
         done = size
-        counts.append(queries_for(client, reverse(page), django_assert_max_num_queries, 45))
+        counts.append(queries_for(client, reverse(page), django_assert_max_num_queries, 30))
     assert counts[0] == counts[1], counts
 
 
@@ -170,5 +170,5 @@ def test_referent_case_list_runs_the_same_queries_for_5_and_30_rows(
         for case in signal(size - done):
             access.case_grant_referent(case=case, user=referent)
         done = size
-        counts.append(queries_for(client, reverse("situations:index"), django_assert_max_num_queries, 30))
+        counts.append(queries_for(client, reverse("situations:index"), django_assert_max_num_queries, 20))
     assert counts[0] == counts[1], counts

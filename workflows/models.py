@@ -7,7 +7,7 @@ from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import Process, Task
 
 from permissions import roles
-from permissions.visibility import visible_cases
+from permissions.visibility import visible_case_filter
 
 # Object permissions that gate workflow tasks, checked per case.
 OBJECT_SCOPED_TASK_PERMS = (roles.COORDINATE,)
@@ -32,7 +32,7 @@ class ScopedTaskQuerySet(TaskQuerySet):
     only and loads every permission row in Python)."""
 
     def visible_to(self, user):
-        return self.filter(process__caseprocess__case__in=visible_cases(user).values("pk"))
+        return self.filter(visible_case_filter(user, "process__caseprocess__case"))
 
     def user_queue(self, user, flow_class=None):
         queryset = self.filter(flow_task_type="HUMAN")
@@ -42,10 +42,7 @@ class ScopedTaskQuerySet(TaskQuerySet):
             return queryset.none()
         allowed = Q(owner=user)
         for perm in OBJECT_SCOPED_TASK_PERMS:
-            allowed |= Q(
-                owner_permission=perm,
-                owner_permission_obj_pk__in=roles.case_pks_with_perm_as_text(user, perm),
-            )
+            allowed |= Q(owner_permission=perm) & roles.granted_case_pks_as_text(user, perm)
         # Tasks with neither owner nor permission would be open to everyone:
         # none exist in CaseFlow, and they are excluded here all the same.
         return queryset.filter(allowed).visible_to(user)

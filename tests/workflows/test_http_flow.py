@@ -216,6 +216,23 @@ def test_lists_only_show_tasks_and_cases_in_scope(client, signal, coord, outside
     assert case.reference in client.get(reverse("situations:index")).content.decode()
 
 
+def test_the_queue_filters_by_kind_of_task(client, signal, coord):
+    case = signal()
+    client.force_login(coord)
+    page = client.get(reverse("case:queue")).content.decode()
+    # The filter's options (a JSON attribute of viewflow's select): every kind, by its French title.
+    for value, label in (
+        ("examen", "Examen en cellule"),
+        ("cddf", "Conseil des droits et devoirs des familles"),
+    ):
+        option = f"&quot;value&quot;: &quot;workflows/flows.CaseFlow.{value}&quot;, &quot;label&quot;: &quot;{label}"
+        assert option in page, label
+    examen = client.get(reverse("case:queue"), {"flow_task": "workflows/flows.CaseFlow.examen"})
+    assert case.reference in examen.content.decode()
+    rappel = client.get(reverse("case:queue"), {"flow_task": "workflows/flows.CaseFlow.rappel"})
+    assert rappel.status_code == 200 and case.reference not in rappel.content.decode()
+
+
 def test_a_member_sees_the_cell_summary_without_journal_or_notes(client, signal, member, coord, referent):
     case = signal()
     client.force_login(member)
