@@ -90,18 +90,19 @@ def page_of_ids(cases: QuerySet[Case], number, per_page: int) -> tuple[Page, lis
     return Page(ids, number, paginator), ids
 
 
-# What CaseRow, the list template and the access log read of a case.
-ROW_FIELDS = (
-    "reference",
-    "status",
-    "profil",
-    "age_at_signalement",
-    "signaled_on",
-    "youth__first_name",
-    "youth__last_name",
-    "cell__name",
-    "commune__name",
-)
+# What CaseRow, the list template and the access log read of a case; the
+# related names come as annotations (no Youth, Cell, Commune instances: a
+# page builds 50 rows).
+ROW_FIELDS = ("reference", "status", "profil", "age_at_signalement", "signaled_on")
+ROW_NAMES = {
+    "youth_first_name": F("youth__first_name"),
+    "youth_last_name": F("youth__last_name"),
+    "cell_name": F("cell__name"),
+    "commune_name": F("commune__name"),
+}
+STATUS_LABELS = dict(Case.Status.choices)
+PROFIL_LABELS = dict(Profil.choices)
+MOTIF_LABELS = dict(Motif.choices)
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class CaseRow:
     cell: str
     motifs: str
     profil: str
+    status: str
     overdue: bool
     stall_flags: list
 
@@ -124,29 +126,31 @@ class CaseRow:
         builds 50 of them: unread columns cost their conversion)."""
         return (
             prefetch_open_stall_flags(Case.objects.filter(pk__in=ids))
-            .select_related("youth", "cell", "commune")
             .only(*ROW_FIELDS)
+            .annotate(**ROW_NAMES, is_overdue=overdue_exists())
             .prefetch_related(
                 Prefetch("motifs", queryset=CaseMotif.objects.only("case", "code").order_by("code"))
             )
-            .annotate(is_overdue=overdue_exists())
         )
 
     @classmethod
     def of(cls, case: Case) -> "CaseRow":
-        """`case` comes from the list's query: representation, related rows and stalls loaded."""
+        """`case` comes from `CaseRow.queryset` through the visibility policy (`representation`)."""
         policy = policy_for(case.representation)
-        youth = case.youth
         return cls(
             case=case,
             url=reverse("situations:detail", args=[case.pk]),
-            youth=f"{youth.last_name.upper()} {youth.first_name}" if youth else "—",
-            commune=case.commune.name if "commune" in policy else "",
-            cell=case.cell.name if "cell" in policy else "",
-            motifs=", ".join(motif.get_code_display() for motif in case.motifs.all())
+            # A purged youth leaves no name (youth is NULL).
+            youth=f"{case.youth_last_name.upper()} {case.youth_first_name}"
+            if case.youth_last_name is not None
+            else "—",
+            commune=case.commune_name if "commune" in policy else "",
+            cell=case.cell_name if "cell" in policy else "",
+            motifs=", ".join(MOTIF_LABELS.get(motif.code, motif.code) for motif in case.motifs.all())
             if "motifs" in policy
             else "",
-            profil=case.get_profil_display() if "profil" in policy else "",
+            profil=PROFIL_LABELS.get(case.profil, case.profil) if "profil" in policy else "",
+            status=STATUS_LABELS.get(case.status, case.status),
             overdue="overdue" in policy and case.is_overdue,
             stall_flags=case.open_stall_flags if "overdue" in policy else [],
         )
