@@ -35,8 +35,9 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, Least, TruncMonth
 from django.utils import timezone
 
 from casework.models import (
@@ -80,6 +81,9 @@ GROUP_LABELS = {
 }
 
 INVALID_GROUP_BY = "Ventilation invalide « {group_by} » : attendu profil, age_band, sex ou orientation."
+
+# A date after every period: "no such bilan" in _first_bilan_delay.
+NEVER = date.max
 
 
 class Row(NamedTuple):
@@ -327,22 +331,33 @@ def _examen_delay(ctx: _Context) -> tuple[_Source, object]:
 
 def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
     # The designation's own bilans; a bilan not linked to a designation counts
-    # for the designations of its case that precede it.
-    first_bilan = (
-        Bilan.objects.filter(
-            Q(designation_id=OuterRef("pk"))
-            | Q(
-                designation__isnull=True,
-                case_id=OuterRef("case_id"),
-                presented_on__gte=OuterRef("designated_on"),
-            )
+    # for the designations of its case that precede it. Two subqueries, each
+    # an index lookup (by designation, by case), rather than one with an OR
+    # that PostgreSQL can only answer by scanning bilans for every designation;
+    # `NEVER` stands for "no such bilan" (LEAST of NULLs differs between
+    # PostgreSQL and SQLite) and lies outside every period.
+    own = Bilan.objects.filter(designation_id=OuterRef("pk"))
+    unlinked = Bilan.objects.filter(
+        designation__isnull=True, case_id=OuterRef("case_id"), presented_on__gte=OuterRef("designated_on")
+    )
+    first_bilan = Least(
+        *(
+            Coalesce(Subquery(bilans.order_by("presented_on").values("presented_on")[:1]), Value(NEVER))
+            for bilans in (own, unlinked)
         )
-        .order_by("presented_on")
-        .values("presented_on")[:1]
+    )
+    # Only designations whose case had a bilan presented in the period can have
+    # their first one in it: a semi-join that spares the subqueries the rest.
+    bilan_in_period = Exists(
+        Bilan.objects.filter(
+            case_id=OuterRef("case_id"), presented_on__gte=ctx.period.start, presented_on__lt=ctx.end
+        )
     )
     queryset = (
-        ReferentDesignation.objects.filter(ctx.territory.case_q("case__"), designated_on__isnull=False)
-        .annotate(_first_bilan_on=Subquery(first_bilan))
+        ReferentDesignation.objects.filter(
+            ctx.territory.case_q("case__"), bilan_in_period, designated_on__isnull=False
+        )
+        .annotate(_first_bilan_on=first_bilan)
         .filter(_first_bilan_on__gte=ctx.period.start, _first_bilan_on__lt=ctx.end)
     )
     delay = DaysBetween(F("designated_on"), F("_first_bilan_on"))

@@ -113,6 +113,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # connection the server closed instead of failing the request.
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
 DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: its cost is decided from the planner's estimates, and
+    # on the indicators' and scans' queries (estimated costly, run in a few
+    # hundred ms) compiling took 40 to 400 ms per query (see bench/). Measured
+    # on PostgreSQL 15; the server's own setting is left alone for other clients.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")

@@ -318,3 +318,35 @@ def test_purging_an_earlier_case_keeps_the_youths_later_case_a_repeat(plan):
     plan.cases["c4"].refresh_from_db()
     case_purge(case=plan.cases["c4"], reason=PurgeReason.THREE_YEARS, today=date(2026, 12, 1))
     assert totals(territory_of(plan.centre))["youths_signalled"] == 5
+
+
+def test_first_bilan_is_the_designations_own_or_a_later_unlinked_one(plan):
+    """A designation counts in the period of its first bilan only: its own
+    bilans, or a bilan of its case not linked to any designation and presented
+    after it."""
+    from casework.models import ReferentDesignation
+    from casework.models.codes import Orientation
+    from tests.factories import make_case
+    from tests.indicators import builders as b
+
+    before = {year: totals("departement:62", year)["designations_first_bilan"] for year in ("2025", "2026")}
+    parcours = ReferentDesignation.Kind.PARCOURS
+
+    def designated(signaled_on, designated_on):
+        case = make_case(plan.centre, signaled_on=signaled_on)
+        decision = b.examine(case, signaled_on, [Orientation.REFERENT])
+        return case, b.designate(case, decision, kind=parcours, designated_on=designated_on)
+
+    # Own bilans in 2025 and 2026: the first is in 2025.
+    case, designation = designated(date(2025, 2, 1), date(2025, 3, 1))
+    b.bilan(case, presented_on=date(2025, 9, 1), designation=designation)
+    b.bilan(case, presented_on=date(2026, 3, 1), designation=designation)
+    # No bilan of its own, an unlinked one after it: counts in 2026.
+    case, _ = designated(date(2025, 5, 1), date(2025, 12, 1))
+    b.bilan(case, presented_on=date(2026, 2, 1))
+    # An unlinked bilan before the designation is not its bilan.
+    case, _ = designated(date(2026, 1, 5), date(2026, 3, 1))
+    b.bilan(case, presented_on=date(2026, 2, 1))
+
+    after = {year: totals("departement:62", year)["designations_first_bilan"] for year in ("2025", "2026")}
+    assert after == {"2025": before["2025"] + 1, "2026": before["2026"] + 1}
