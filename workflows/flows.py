@@ -64,6 +64,17 @@ def has_live(kind):
     return condition
 
 
+def accepted(kind):
+    """If condition: the live designation of `kind` was accepted (else the
+    référent declined it and the measure awaits a new designation)."""
+
+    def condition(activation) -> bool:
+        designation = referents.designation_of(_case(activation.process), kind)
+        return designation is not None and designation.accepted_on is not None
+
+    return condition
+
+
 def coordinator_task(view, title):
     """A task any signed coordinator of the case's partnership may pick from the queue."""
     return (
@@ -142,7 +153,13 @@ class CaseFlow(flow.Flow):
         TaskFormView.as_view(form_class=forms.AcceptForm),
         "Acceptation de la désignation",
         this.parcours_referent,
-    ).Next(this.followup)
+    ).Next(this.is_accepted)
+    is_accepted = (
+        flow.If(accepted(PARCOURS))
+        .Annotation(title="Désignation acceptée ?")
+        .Then(this.followup)
+        .Else(this.designate)
+    )
     followup = referent_task(
         TaskFormView.as_view(form_class=forms.BilanForm, template_name="workflows/followup.html"),
         "Suivi et bilan de parcours",
@@ -157,7 +174,13 @@ class CaseFlow(flow.Flow):
         TaskFormView.as_view(form_class=forms.AcceptForm),
         "Acceptation de la désignation (récidive)",
         this.recidive_referent,
-    ).Next(this.followup_recidive)
+    ).Next(this.is_accepted_recidive)
+    is_accepted_recidive = (
+        flow.If(accepted(RECIDIVE))
+        .Annotation(title="Désignation acceptée ?")
+        .Then(this.followup_recidive)
+        .Else(this.designate_recidive)
+    )
     followup_recidive = referent_task(
         TaskFormView.as_view(form_class=forms.BilanForm, template_name="workflows/followup.html"),
         "Suivi et bilan (prévention de la récidive)",

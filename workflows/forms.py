@@ -155,9 +155,19 @@ class DesignateForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    """Acceptance; records at the same time the information of the person when not done yet."""
+    """Acceptance (recording at the same time the information of the person when
+    not done yet), or refusal with its reason: the cell then designates someone else."""
 
-    accepted_on = _date("J'accepte d'être référent de ce jeune à compter du", initial=timezone.localdate)
+    ACCEPT, DECLINE = "accepter", "refuser"
+
+    decision = forms.ChoiceField(
+        label="Votre réponse",
+        choices=[(ACCEPT, "J'accepte d'être référent de ce jeune"), (DECLINE, "Je refuse la désignation")],
+        initial=ACCEPT,
+        required=False,  # left out (older clients, the demo): acceptance
+        widget=forms.RadioSelect,
+    )
+    accepted_on = _date("À compter du", initial=timezone.localdate, required=False)
     informed_on = _date(
         "Le jeune (et, s'il est mineur, ses parents) a été informé du suivi le",
         required=False,
@@ -171,9 +181,24 @@ class AcceptForm(forms.Form):
         choices=[("", "—"), *PersonInformation.Adhesion.choices],
         required=False,
     )
+    decline_reason = forms.CharField(
+        label="Motif du refus",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Par exemple : charge de suivis, conflit d'intérêts, jeune déjà connu dans un autre cadre. "
+        + NOTE_WARNING,
+    )
 
     def clean(self):
         data = super().clean()
+        data["decision"] = data.get("decision") or self.ACCEPT
+        if data["decision"] == self.DECLINE:
+            if not (data.get("decline_reason") or "").strip():
+                self.add_error("decline_reason", "Indiquez le motif du refus.")
+            return data
+        if not data.get("accepted_on"):
+            self.add_error("accepted_on", "Indiquez la date à compter de laquelle vous acceptez.")
         if data.get("informed_on"):
             for name in ("information_channel", "information_adhesion"):
                 if not data.get(name):

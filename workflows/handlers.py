@@ -7,6 +7,8 @@ The HTTP task views and `workflows.services.task_complete` both go through
 
 from collections.abc import Callable
 
+from django.utils import timezone
+
 from casework.models import Case, ReferentDesignation
 from casework.services import bilans, decisions, information, measures, referents
 from casework.services.errors import TransitionNotAllowed
@@ -58,6 +60,14 @@ def _designate(kind):
 
 def _accept(kind):
     def handler(case, user, data):
+        if data.get("decision") == "refuser":
+            referents.referent_decline(
+                designation=_designation(case, kind),
+                by=user,
+                on=timezone.localdate(),
+                reason=data.get("decline_reason") or "",
+            )
+            return
         if data.get("informed_on"):
             for addressee in information.missing_information(case, data["informed_on"]):
                 information.information_record(

@@ -27,6 +27,7 @@ class JournalEntry(models.Model):
         MEASURE = "measure", "Mesure"
         DESIGNATION = "designation", "Désignation de référent"
         ACCEPTANCE = "acceptance", "Acceptation du référent"
+        DECLINE = "decline", "Refus de la désignation"
         BILAN = "bilan", "Bilan de parcours"
         BILAN_EXAMEN = "bilan_examen", "Examen du bilan"
         CLOSURE = "closure", "Clôture"

@@ -29,6 +29,7 @@ ALREADY_DESIGNATED = "Un référent est déjà désigné pour cette mesure."
 NOT_DESIGNATED = "Aucun référent n'est désigné pour cette mesure."
 NOT_THE_REFERENT = "Seul le référent désigné peut faire cela."
 ALREADY_ACCEPTED = "Cette désignation est déjà acceptée."
+NO_DECLINE_REASON = "Indiquez le motif du refus : la cellule en a besoin pour désigner quelqu'un d'autre."
 NOT_ACCEPTED = "Le référent n'a pas encore accepté la désignation."
 DESIGNATION_ENDED = "Cette désignation est terminée."
 PERIOD_INVERTED = "La fin de période précède son début."
@@ -90,6 +91,42 @@ def referent_designate(*, designation: ReferentDesignation, referent, by, on: da
         summary=f"{designation.get_kind_display()} : {referent} ({referent.institution}) désigné",
         occurred_on=on,
         data={"designation": designation.pk, "referent": referent.pk},
+    )
+    return designation
+
+
+@transaction.atomic
+def referent_decline(*, designation: ReferentDesignation, by, on: date, reason: str) -> ReferentDesignation:
+    """The designated référent declines before accepting: the measure goes back
+    to "référent à désigner" (the coordinators designate someone else) and the
+    full file granted at designation is withdrawn at once.
+
+    `reason` (required) is journalled for the cell; it must not hold
+    anything about the youth beyond what the decision needs.
+    """
+    _require_live(designation)
+    if designation.referent_id is None:
+        raise TransitionNotAllowed(NOT_DESIGNATED)
+    if designation.referent_id != by.pk:
+        raise ServiceError(NOT_THE_REFERENT)
+    if designation.accepted_on is not None:
+        raise TransitionNotAllowed(ALREADY_ACCEPTED)
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(NO_DECLINE_REASON)
+    access.case_revoke_referent(case=designation.case, user=by)
+    designation.referent = None
+    designation.institution = None
+    designation.designated_on = None
+    designation.save(update_fields=["referent", "institution", "designated_on"])
+    journal_log(
+        case=designation.case,
+        actor=by,
+        kind="decline",
+        summary=f"{designation.get_kind_display()} : désignation refusée par {by}",
+        occurred_on=on,
+        note=reason,
+        data={"designation": designation.pk},
     )
     return designation
 

@@ -190,3 +190,64 @@ def test_a_completed_task_cannot_be_completed_again(signal, coord):
             task=task, user=coord, data={"kind": "orientation", "orientations": ["cddf"], "decided_on": TODAY}
         )
     assert case.decisions.count() == 1
+
+
+def decline(case, user, reason="Trop de suivis en cours", node="accept"):
+    task_complete(
+        task=the_task(case, node), user=user, data={"decision": "refuser", "decline_reason": reason}
+    )
+
+
+@pytest.mark.parametrize(
+    ("orientation", "designate_node", "accept_node", "followup_node"),
+    [
+        ("referent", "designate", "accept", "followup"),
+        ("recidive", "designate_recidive", "accept_recidive", "followup_recidive"),
+    ],
+)
+def test_a_declined_designation_goes_back_to_the_coordinators(
+    signal, coord, referent, pjj, orientation, designate_node, accept_node, followup_node
+):
+    case = signal()
+    examen(case, coord, orientation)
+    first = referent if orientation == "referent" else pjj
+    designate(case, coord, first, node=designate_node)
+    assert first.has_perm("casework.view_case_full", case)
+
+    decline(case, first, node=accept_node)
+
+    # The measure is again "référent à désigner": a coordinator task in the queue.
+    tasks = active_tasks(case)
+    assert list(tasks) == [designate_node]
+    assert tasks[designate_node].owner is None
+    assert case.pending_steps.open().get().step == PendingStep.Step.DESIGNATION
+    designation = case.designations.get()
+    assert designation.referent is None and designation.designated_on is None
+    # The full file given at designation is withdrawn at once.
+    assert not type(first).objects.get(pk=first.pk).has_perm("casework.view_case_full", case)
+    entry = case.journal.get(kind="decline")
+    assert entry.actor == first and entry.note == "Trop de suivis en cours"
+
+    # Someone else (here the same person, who changed their mind) can be designated and accept.
+    designate(case, coord, first, node=designate_node)
+    accept(case, first, node=accept_node)
+    assert the_task(case, followup_node).owner == first
+
+
+def test_only_the_designated_referent_declines_and_never_after_accepting(signal, coord, referent, pjj):
+    case = signal()
+    examen(case, coord, "referent")
+    designate(case, coord, referent)
+    with pytest.raises(ServiceError, match="pas habilité"):
+        decline(case, pjj)
+    from casework.models import ReferentDesignation
+    from casework.services.referents import referent_decline
+
+    designation = ReferentDesignation.objects.get(case=case)
+    with pytest.raises(ServiceError, match="motif du refus"):
+        referent_decline(designation=designation, by=referent, on=TODAY, reason="  ")
+    accept(case, referent)
+    designation.refresh_from_db()
+    with pytest.raises(ServiceError, match="déjà acceptée"):
+        referent_decline(designation=designation, by=referent, on=TODAY, reason="Finalement non")
+    assert not case.journal.filter(kind="decline").exists()

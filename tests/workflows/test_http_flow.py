@@ -280,3 +280,36 @@ def test_the_case_list_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("situations:index"))
     assert response.content.decode().count("/app/situations/") >= 15
+
+
+def test_the_referent_declines_the_designation_over_http(client, signal, coord, referent):
+    case = signal()
+    client.force_login(coord)
+    take_and_do(
+        client, case, "examen", {"kind": "orientation", "orientations": ["referent"], "decided_on": TODAY}
+    )
+    take_and_do(client, case, "designate", {"referent": referent.pk, "designated_on": TODAY})
+
+    client.force_login(referent)
+    page = client.get(task_url(the_task(case, "accept"))).content.decode()
+    assert "Je refuse la désignation" in page and "Motif du refus" in page
+    response = take_and_do(
+        client, case, "accept", {"decision": "refuser", "decline_reason": ""}, assign=False
+    )
+    assert response.status_code == 200
+    assert "Indiquez le motif du refus." in response.content.decode()
+    assert list(active_tasks(case)) == ["accept"]  # nothing recorded
+
+    response = take_and_do(
+        client, case, "accept", {"decision": "refuser", "decline_reason": "Conflit d'intérêts"}, assign=False
+    )
+    assert response["Location"] == reverse("case:inbox")  # not the case file, now out of reach
+    assert (
+        "Vous n&#x27;avez plus accès à cette situation" in client.get(response["Location"]).content.decode()
+    )
+    # The référent no longer sees the case; the coordinators have a designation to make.
+    assert client.get(reverse("situations:detail", args=[case.pk])).status_code == 404
+    assert list(active_tasks(case)) == ["designate"]
+    client.force_login(coord)
+    detail = client.get(reverse("situations:detail", args=[case.pk])).content.decode()
+    assert "désignation refusée par" in detail and "Conflit d&#x27;intérêts" in detail

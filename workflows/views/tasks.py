@@ -11,13 +11,19 @@ from casework.services.cases import YouthIdentity, case_signal, check_age, find_
 from casework.services.errors import ServiceError
 from casework.services.referents import referent_candidates
 from permissions import roles
-from permissions.visibility import visible_cases
+from permissions.visibility import representation_for, visible_cases
 from workflows import forms
 from workflows.services import complete_started
 
 DUPLICATE_VISIBLE = (
     "Ce jeune a déjà un dossier ouvert dans ce partenariat : <a href='{}'>{}</a>. "
     "Cochez la case de confirmation pour enregistrer quand même un nouveau signalement."
+)
+
+
+ACCESS_ENDED = (
+    "Votre réponse est enregistrée. Vous n'avez plus accès à cette situation : "
+    "les coordonnateurs de la cellule en sont informés par leur file de tâches."
 )
 
 
@@ -122,6 +128,11 @@ class TaskFormView(FormView):
         except ServiceError as exc:
             form.add_error(None, str(exc))
             return self.form_invalid(form)
+        if representation_for(self.request.user, self.case) is None:
+            # The step withdrew the user's access (a référent declining the
+            # designation): the case file would answer 404.
+            messages.success(self.request, ACCESS_ENDED)
+            return HttpResponseRedirect(reverse("case:inbox"))
         messages.success(
             self.request, f"« {self.request.activation.flow_task.task_title} » enregistré pour {self.case}."
         )
