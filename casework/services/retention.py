@@ -50,6 +50,7 @@ from casework.models import (
 from casework.models.codes import ClosureReason
 from casework.services.closure import end_measures
 from casework.services.journal import journal_log
+from casework.signals import case_closed_outside_parcours
 from permissions import services as access
 from permissions.models import BreakGlassGrant, Disclosure
 
@@ -162,7 +163,8 @@ def case_close_at_age_limit(*, case: Case, today: date) -> Case:
     """Close an open case because the youth turned 25 (nothing is kept beyond 25).
 
     Running measures are abandoned and designations ended (référents lose
-    the file at once); the purge that follows removes every other grant.
+    the file at once); the purge that follows removes every other grant. The
+    case's parcours is ended by the `case_closed_outside_parcours` receivers.
     """
     previous = case.status
     end_measures(case, today, status=MeasureStatus.ABANDONNEE)
@@ -180,6 +182,7 @@ def case_close_at_age_limit(*, case: Case, today: date) -> Case:
         occurred_on=today,
         data={"closure_reason": ClosureReason.AGE_LIMITE.value},
     )
+    case_closed_outside_parcours.send(sender=Case, case=case)
     return case
 
 

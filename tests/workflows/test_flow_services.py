@@ -251,3 +251,26 @@ def test_only_the_designated_referent_declines_and_never_after_accepting(signal,
     with pytest.raises(ServiceError, match="déjà acceptée"):
         referent_decline(designation=designation, by=referent, on=TODAY, reason="Finalement non")
     assert not case.journal.filter(kind="decline").exists()
+
+
+def test_closing_at_25_cancels_the_parcours_and_its_tasks(signal, coord, referent):
+    from viewflow.workflow.status import STATUS
+
+    from casework.services.retention import retention_run
+    from workflows.models import CaseTask
+
+    birthday = TODAY.replace(year=TODAY.year - 25) + timedelta(days=10)  # turns 25 in ten days
+    case = signal(birth_date=birthday)
+    examen(case, coord, "referent", "cddf")
+    designate(case, coord, referent)
+    assert set(active_tasks(case)) == {"accept", "cddf"}
+
+    retention_run(today=TODAY + timedelta(days=10))
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.PURGE
+    process = case.processes.get()
+    assert process.status == PROCESS.CANCELED
+    still_open = CaseTask.objects.filter(process=process).exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
+    assert not still_open.exists()  # human tasks and their deadline timers
+    assert CaseTask.objects.filter(process=process, status=STATUS.CANCELED).count() >= 2
