@@ -95,6 +95,17 @@ def referent_designate(*, designation: ReferentDesignation, referent, by, on: da
     return designation
 
 
+def _require_awaiting_answer(designation: ReferentDesignation, by) -> None:
+    """`by` is the designated référent, who has not accepted yet."""
+    _require_live(designation)
+    if designation.referent_id is None:
+        raise TransitionNotAllowed(NOT_DESIGNATED)
+    if designation.referent_id != by.pk:
+        raise ServiceError(NOT_THE_REFERENT)
+    if designation.accepted_on is not None:
+        raise TransitionNotAllowed(ALREADY_ACCEPTED)
+
+
 @transaction.atomic
 def referent_decline(*, designation: ReferentDesignation, by, on: date, reason: str) -> ReferentDesignation:
     """The designated référent declines before accepting: the measure goes back
@@ -104,13 +115,7 @@ def referent_decline(*, designation: ReferentDesignation, by, on: date, reason: 
     `reason` (required) is journalled for the cell; it must not hold
     anything about the youth beyond what the decision needs.
     """
-    _require_live(designation)
-    if designation.referent_id is None:
-        raise TransitionNotAllowed(NOT_DESIGNATED)
-    if designation.referent_id != by.pk:
-        raise ServiceError(NOT_THE_REFERENT)
-    if designation.accepted_on is not None:
-        raise TransitionNotAllowed(ALREADY_ACCEPTED)
+    _require_awaiting_answer(designation, by)
     reason = reason.strip()
     if not reason:
         raise ServiceError(NO_DECLINE_REASON)
@@ -139,13 +144,7 @@ def referent_accept(*, designation: ReferentDesignation, by, on: date) -> Refere
     parental authority) must have been informed, or the reason recorded
     (casework.services.information.require_information).
     """
-    _require_live(designation)
-    if designation.referent_id is None:
-        raise TransitionNotAllowed(NOT_DESIGNATED)
-    if designation.referent_id != by.pk:
-        raise ServiceError(NOT_THE_REFERENT)
-    if designation.accepted_on is not None:
-        raise TransitionNotAllowed(ALREADY_ACCEPTED)
+    _require_awaiting_answer(designation, by)
     require_information(designation.case, on)
     designation.accepted_on = on
     designation.next_bilan_due_on = on + timedelta(
