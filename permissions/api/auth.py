@@ -1,9 +1,11 @@
 """API access rules: token login (with the second factor) and the charter gate."""
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from rest_framework import permissions, serializers
+from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from permissions.access import pending_charters
@@ -56,3 +58,22 @@ class TokenView(ObtainAuthToken):
     authentication_classes = ()
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "api-token"
+
+    def post(self, request, *args, **kwargs):
+        # django-axes refuses a locked-out account inside authenticate(), which
+        # DRF reports as "wrong credentials"; say what happens instead, as the
+        # HTML login's lockout page does (no account existence is revealed:
+        # failures are counted per username, known or not, and per address).
+        if AxesProxyHandler.is_locked(request._request, {"username": request.data.get("username", "")}):
+            return Response({"detail": locked_out_message()}, status=status.HTTP_403_FORBIDDEN)
+        return super().post(request, *args, **kwargs)
+
+
+def locked_out_message() -> str:
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60) if settings.AXES_COOLOFF_TIME else None
+    duration = f"pendant {minutes} minutes" if minutes else "jusqu'à déblocage par un administrateur"
+    return (
+        "Trop de tentatives de connexion ont échoué pour ce compte ou depuis ce poste : par sécurité, "
+        "la connexion est "
+        f"bloquée {duration}. Si vous n'êtes pas à l'origine de ces tentatives, prévenez le coordonnateur."
+    )

@@ -150,10 +150,15 @@ def test_lockout_also_guards_the_api_token_endpoint(client, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(url, {"username": "eve", "password": "mauvais"})
     response = client.post(url, {"username": "eve", "password": "pw"})
-    # Locked: even the right password gets DRF's generic refusal (axes refuses
-    # inside authenticate(); the lockout page is for the HTML login only).
-    assert response.status_code == 400
+    # Locked: even the right password gets no token, and the answer says why.
+    assert response.status_code == 403
     assert "token" not in response.json()
+    assert response.json()["detail"].startswith("Trop de tentatives de connexion ont échoué")
+    assert f"pendant {settings.AXES_COOLOFF_TIME.seconds // 60} minutes" in response.json()["detail"]
+    # Another account, from another address, is not locked by eve's failures.
+    make_user("bob")
+    client.defaults["REMOTE_ADDR"] = "192.0.2.20"
+    assert "token" in client.post(url, {"username": "bob", "password": "pw"}).json()
 
 
 def session_writes(queries) -> int:
