@@ -20,6 +20,14 @@ class SeanceForm(forms.Form):
             self.fields["cell"].initial = cells.first()
 
 
+class RescheduleForm(forms.Form):
+    day = forms.DateField(
+        label="Nouvelle date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    at = forms.TimeField(label="Heure", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(label="Lieu", max_length=200)
+
+
 class AddCaseForm(forms.Form):
     reference = forms.CharField(label="Référence de la situation", max_length=20)
 

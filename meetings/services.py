@@ -27,6 +27,7 @@ from workflows.services import task_complete
 NOT_COORDINATOR = "Seul un coordonnateur du {partnership}, signataire de la charte, gère les séances."
 CELL_INACTIVE = "La cellule « {cell} » n'est plus active."
 EMPTY_PLACE = "Indiquez le lieu de la séance."
+RESCHEDULED_IN_PAST = "La nouvelle date est déjà passée : choisissez une date à venir."
 SEANCE_CLOSED = "Cette séance est close : son ordre du jour et son relevé ne peuvent plus changer."
 SEANCE_STARTED = (
     "La séance a commencé : l'ordre du jour ne peut plus être modifié, seulement reporté point par point."
@@ -123,6 +124,25 @@ def seance_plan(*, cell: Cell, starts_at: datetime, place: str, by) -> Seance:
     if not place.strip():
         raise ServiceError(EMPTY_PLACE)
     return Seance.objects.create(cell=cell, starts_at=starts_at, place=place.strip(), created_by=by)
+
+
+@transaction.atomic
+def seance_reschedule(*, seance: Seance, starts_at: datetime, place: str, by) -> Seance:
+    """Move a séance not held yet to another day, time or place.
+
+    Agenda and invitations stay as they are (the invitees are told by the
+    coordinator, as for the first date); the new date cannot be past.
+    """
+    seance = _locked(seance)
+    _require_coordinator(by, seance)
+    _require_planned(seance)
+    if not place.strip():
+        raise ServiceError(EMPTY_PLACE)
+    if starts_at < timezone.now():
+        raise ServiceError(RESCHEDULED_IN_PAST)
+    seance.starts_at, seance.place = starts_at, place.strip()
+    seance.save(update_fields=["starts_at", "place"])
+    return seance
 
 
 @transaction.atomic

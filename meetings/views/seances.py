@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from casework.services.errors import ServiceError
 from meetings import selectors, services
-from meetings.forms import AddCaseForm, SeanceForm
+from meetings.forms import AddCaseForm, RescheduleForm, SeanceForm
 from meetings.models import AgendaItem, Seance
 from permissions.access_log import Channel, log_access
 from permissions.visibility import visible_cases
@@ -96,6 +96,41 @@ def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pending_count": sum(1 for item in items if item.status == AgendaItem.Status.PENDING),
             "next_seance": selectors.next_seance(seance),
         },
+    )
+
+
+def seance_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change the date, time or place of a séance not held yet."""
+    seance = selectors.get_managed_seance(request.user, pk)
+    if seance.status != Seance.Status.PLANNED:
+        messages.error(request, services.SEANCE_STARTED)
+        return redirect("seances:detail", pk=seance.pk)
+    local = timezone.localtime(seance.starts_at)
+    form = RescheduleForm(
+        request.POST or None, initial={"day": local.date(), "at": local.time(), "place": seance.place}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.seance_reschedule(
+                seance=seance,
+                starts_at=services.seance_starts_at(data["day"], data["at"]),
+                place=data["place"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "Séance déplacée. Prévenez les personnes convoquées de la nouvelle date ou du nouveau lieu.",
+            )
+            return redirect("seances:detail", pk=seance.pk)
+    return render(
+        request,
+        "meetings/seance_reschedule.html",
+        {"form": form, "seance": seance},
+        status=400 if form.errors else 200,
     )
 
 

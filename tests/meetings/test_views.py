@@ -1,10 +1,12 @@
 """The coordinator's séance pages over HTTP: plan, build the agenda, invite, decide."""
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import Case
+from casework.services.errors import ServiceError
 from meetings import services
 from meetings.models import AgendaItem, Seance
 from permissions.models import AccessLog
@@ -167,3 +169,54 @@ def test_the_seance_list_query_count_does_not_grow_with_seances(
     with django_assert_max_num_queries(small):
         response = client.get(reverse("seances:index"))
     assert response.content.decode().count("Arras – centre") >= 9
+
+
+def test_a_coordinator_moves_a_planned_seance_keeping_agenda_and_invitations(
+    client, coord, member, plan, signal
+):
+    case = signal(last_name="Deplacee")
+    seance = plan(TODAY + 7 * DAY)
+    services.agenda_item_add(seance=seance, case=case, by=coord)
+    services.seance_invite(seance=seance, users=[member], by=coord)
+    client.force_login(coord)
+    url = reverse("seances:reschedule", args=[seance.pk])
+    assert (
+        "Changer la date ou le lieu"
+        in client.get(reverse("seances:detail", args=[seance.pk])).content.decode()
+    )
+    form = client.get(url).content.decode()
+    assert (TODAY + 7 * DAY).isoformat() in form and "Mairie d&#x27;Arras, salle 2" in form  # current values
+
+    new_day = (TODAY + 14 * DAY).isoformat()
+    response = client.post(url, {"day": new_day, "at": "09:30", "place": "Centre social, salle 1"})
+    assert response.status_code == 302 and response.url == reverse("seances:detail", args=[seance.pk])
+    seance.refresh_from_db()
+    assert seance.date.isoformat() == new_day and seance.place == "Centre social, salle 1"
+    assert seance.items.count() == 1 and seance.attendances.filter(invited=True).count() == 1
+
+
+def test_moving_a_seance_refuses_a_past_date_or_an_empty_place_keeping_the_input(client, coord, plan):
+    seance = plan(TODAY + 7 * DAY)
+    client.force_login(coord)
+    url = reverse("seances:reschedule", args=[seance.pk])
+    past = client.post(url, {"day": (TODAY - 2 * DAY).isoformat(), "at": "09:30", "place": "Salle 3"})
+    assert past.status_code == 400
+    assert "La nouvelle date est déjà passée" in past.content.decode() and "Salle 3" in past.content.decode()
+    blank = client.post(url, {"day": (TODAY + 9 * DAY).isoformat(), "at": "09:30", "place": "   "})
+    assert blank.status_code == 400
+    seance.refresh_from_db()
+    assert seance.date == TODAY + 7 * DAY
+
+
+def test_a_held_seance_cannot_be_moved_and_members_cannot_move_any(client, coord, member, held, plan):
+    seance = held()
+    client.force_login(coord)
+    response = client.get(reverse("seances:reschedule", args=[seance.pk]), follow=True)
+    assert "La séance a commencé" in response.content.decode()
+    with pytest.raises(ServiceError, match="La séance a commencé"):
+        services.seance_reschedule(seance=seance, starts_at=seance.starts_at, place="Ailleurs", by=coord)
+    other = plan(TODAY + 7 * DAY)
+    client.force_login(member)
+    assert client.get(reverse("seances:reschedule", args=[other.pk])).status_code == 404
+    with pytest.raises(ServiceError, match="Seul un coordonnateur"):
+        services.seance_reschedule(seance=other, starts_at=other.starts_at, place="Ailleurs", by=member)
