@@ -16,6 +16,7 @@ class Seance(models.Model):
         PLANNED = "planned", "Prévue"
         HELD = "held", "Tenue"
         CLOSED = "closed", "Close"
+        CANCELED = "canceled", "Annulée"
 
     cell = models.ForeignKey("casework.Cell", on_delete=models.PROTECT, related_name="seances")
     starts_at = models.DateTimeField("date et heure")
@@ -26,6 +27,7 @@ class Seance(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField("close le", null=True, blank=True)
+    canceled_at = models.DateTimeField("annulée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "séance"
@@ -46,6 +48,11 @@ class Seance(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_finished(self) -> bool:
+        """Closed or canceled: nothing about it changes any more."""
+        return self.status in (self.Status.CLOSED, self.Status.CANCELED)
 
 
 class ReviewOutcome(models.TextChoices):

@@ -74,7 +74,9 @@ def get_managed_seance(user, pk) -> Seance:
 
 def get_readable_seance(user, pk) -> Seance:
     """The séance `pk` if `user` may read its relevé (coordinator or present member), else Http404."""
-    readable = managed_seances(user).exclude(status=Seance.Status.PLANNED) | attended_seances(user)
+    readable = managed_seances(user).filter(
+        status__in=[Seance.Status.HELD, Seance.Status.CLOSED]
+    ) | attended_seances(user)
     seance = readable.select_related("cell__partnership").filter(pk=pk).distinct().first()
     if seance is None:
         raise Http404(SEANCE_NOT_FOUND)

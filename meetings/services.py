@@ -29,6 +29,7 @@ CELL_INACTIVE = "La cellule « {cell} » n'est plus active."
 EMPTY_PLACE = "Indiquez le lieu de la séance."
 RESCHEDULED_IN_PAST = "La nouvelle date est déjà passée : choisissez une date à venir."
 SEANCE_CLOSED = "Cette séance est close : son ordre du jour et son relevé ne peuvent plus changer."
+SEANCE_CANCELED = "Cette séance est annulée : elle ne peut plus changer."
 SEANCE_STARTED = (
     "La séance a commencé : l'ordre du jour ne peut plus être modifié, seulement reporté point par point."
 )
@@ -71,6 +72,8 @@ def _require_coordinator(by, seance_or_cell) -> None:
 def _require_not_closed(seance: Seance) -> None:
     if seance.status == Seance.Status.CLOSED:
         raise ServiceError(SEANCE_CLOSED)
+    if seance.status == Seance.Status.CANCELED:
+        raise ServiceError(SEANCE_CANCELED)
 
 
 def _require_planned(seance: Seance) -> None:
@@ -142,6 +145,31 @@ def seance_reschedule(*, seance: Seance, starts_at: datetime, place: str, by) ->
         raise ServiceError(RESCHEDULED_IN_PAST)
     seance.starts_at, seance.place = starts_at, place.strip()
     seance.save(update_fields=["starts_at", "place"])
+    return seance
+
+
+@transaction.atomic
+def seance_cancel(*, seance: Seance, by) -> Seance:
+    """Cancel a séance not held yet.
+
+    Its pending agenda items are postponed to the cell's next planned séance
+    (journalled on each case, as a postponement is); in a strict
+    need-to-know cell, what the invitations gave to read is withdrawn.
+    """
+    seance = _locked(seance)
+    _require_coordinator(by, seance)
+    _require_planned(seance)
+    following = selectors.next_seance(seance)
+    target = f"à la séance du {following.label_date}" if following else "à la prochaine séance"
+    pending = seance.items.filter(status=AgendaItem.Status.PENDING).select_related("case")
+    for item in pending:
+        item.status, item.postponed_to = AgendaItem.Status.POSTPONED, following
+        item.save(update_fields=["status", "postponed_to"])
+        summary = f"{item.get_kind_display()} reporté {target} (séance du {seance.label_date} annulée)"
+        _journal(item.case, by, seance, summary, item)
+    seance.status, seance.canceled_at = Seance.Status.CANCELED, timezone.now()
+    seance.save(update_fields=["status", "canceled_at"])
+    access.cases_sync_seance_grants(case_ids=set(seance.items.values_list("case_id", flat=True)))
     return seance
 
 

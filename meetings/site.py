@@ -23,6 +23,7 @@ class SeancesApp(Application):
     detail_path = path("<int:pk>/", seances.seance_detail, name="detail")
     close_path = path("<int:pk>/cloture/", seances.seance_close_view, name="close")
     reschedule_path = path("<int:pk>/deplacer/", seances.seance_reschedule, name="reschedule")
+    cancel_path = path("<int:pk>/annuler/", seances.seance_cancel, name="cancel")
     propose_path = path("<int:pk>/ordre-du-jour/propositions/", agenda.propose_all, name="propose")
     item_add_path = path("<int:pk>/ordre-du-jour/ajout/", agenda.item_add, name="item-add")
     item_remove_path = path(

@@ -159,7 +159,7 @@ def case_revoke_all(*, case: Case) -> int:
 
 def _seance_entitled_pairs(case_ids: set[int]) -> set[tuple[int, int]]:
     """(case id, user id) pairs the strict rule entitles, for `case_ids`. Five queries."""
-    from meetings.models import AgendaItem, Attendance
+    from meetings.models import AgendaItem, Attendance, Seance
 
     items = list(
         AgendaItem.objects.filter(
@@ -168,6 +168,7 @@ def _seance_entitled_pairs(case_ids: set[int]) -> set[tuple[int, int]]:
             seance__cell=F("case__cell"),
         )
         .exclude(case__status__in=[Case.Status.ARCHIVE, Case.Status.PURGE])
+        .exclude(seance__status=Seance.Status.CANCELED)  # its invitations never led to a meeting
         .values_list("case_id", "seance_id", "seance__cell_id", "case__partnership_id")
     )
     if not items:

@@ -134,6 +134,32 @@ def seance_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def seance_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then cancel a séance not held yet (GET shows what cancelling does)."""
+    seance = selectors.get_managed_seance(request.user, pk)
+    if seance.status != Seance.Status.PLANNED:
+        messages.error(request, services.SEANCE_STARTED)
+        return redirect("seances:detail", pk=seance.pk)
+    if request.method == "POST":
+        try:
+            services.seance_cancel(seance=seance, by=request.user)
+        except ServiceError as exc:
+            messages.error(request, str(exc))
+            return redirect("seances:detail", pk=seance.pk)
+        messages.success(request, "Séance annulée. Prévenez les personnes convoquées.")
+        return redirect("seances:index")
+    return render(
+        request,
+        "meetings/seance_cancel.html",
+        {
+            "seance": seance,
+            "pending_count": seance.items.filter(status=AgendaItem.Status.PENDING).count(),
+            "invited_count": seance.attendances.filter(invited=True).count(),
+            "next_seance": selectors.next_seance(seance),
+        },
+    )
+
+
 @require_POST
 def seance_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     seance = selectors.get_managed_seance(request.user, pk)

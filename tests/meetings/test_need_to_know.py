@@ -129,3 +129,11 @@ def test_a_case_moved_to_another_cell_leaves_the_seance_grants_behind(setting, c
     on_agenda.refresh_from_db()
     case_grant_structural(case=on_agenda)
     assert representation_for(member, on_agenda) is None
+
+
+def test_cancelling_the_seance_withdraws_what_its_invitation_gave(setting, cell, coord):
+    services.cell_need_to_know_set(cell=cell, strict=True, by=coord)
+    member, on_agenda = setting["users"]["member"], setting["cases"]["on_agenda"]
+    assert representation_for(member, on_agenda) == SUMMARY
+    services.seance_cancel(seance=setting["seance"], by=coord)
+    assert representation_for(member, on_agenda) is None

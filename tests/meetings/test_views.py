@@ -220,3 +220,43 @@ def test_a_held_seance_cannot_be_moved_and_members_cannot_move_any(client, coord
     assert client.get(reverse("seances:reschedule", args=[other.pk])).status_code == 404
     with pytest.raises(ServiceError, match="Seul un coordonnateur"):
         services.seance_reschedule(seance=other, starts_at=other.starts_at, place="Ailleurs", by=member)
+
+
+def test_a_coordinator_cancels_a_planned_seance_and_its_items_go_to_the_next(
+    client, coord, member, plan, signal
+):
+    case = signal(last_name="Annulee")
+    seance = plan(TODAY + 7 * DAY)
+    following = plan(TODAY + 21 * DAY)
+    services.agenda_item_add(seance=seance, case=case, by=coord)
+    services.seance_invite(seance=seance, users=[member], by=coord)
+    client.force_login(coord)
+    url = reverse("seances:cancel", args=[seance.pk])
+    page = client.get(url).content.decode()
+    assert "1 point de l'ordre du jour sera reporté" in page and following.label_date in page
+    assert "1 personne convoquée" in page
+
+    response = client.post(url)
+    assert response.status_code == 302 and response.url == reverse("seances:index")
+    seance.refresh_from_db()
+    assert seance.status == Seance.Status.CANCELED and seance.canceled_at is not None
+    item = seance.items.get()
+    assert item.status == AgendaItem.Status.POSTPONED and item.postponed_to == following
+    assert case.journal.filter(summary__contains="annulée").exists()
+    # Nothing changes on a canceled séance, and it has no relevé.
+    with pytest.raises(ServiceError, match="annulée"):
+        services.agenda_item_add(seance=seance, case=signal(last_name="Autre"), by=coord)
+    assert client.get(reverse("seances:releve", args=[seance.pk])).status_code == 404
+    detail = client.get(reverse("seances:detail", args=[seance.pk])).content.decode()
+    assert "Annulée" in detail and "Annuler la séance" not in detail and "Clore la séance" not in detail
+
+
+def test_a_held_seance_cannot_be_canceled(client, coord, held):
+    seance = held()
+    client.force_login(coord)
+    assert (
+        "La séance a commencé"
+        in client.post(reverse("seances:cancel", args=[seance.pk]), follow=True).content.decode()
+    )
+    seance.refresh_from_db()
+    assert seance.status == Seance.Status.HELD
