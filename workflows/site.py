@@ -11,7 +11,7 @@ from notifications.site import RelancesApp
 from permissions import roles
 from permissions.access import coordinated_partnerships
 from workflows.flows import CaseFlow
-from workflows.views.cases import CaseDetailView, CaseListView, ContactCreateView
+from workflows.views.cases import CaseDetailView, CaseJournalView, CaseListView, ContactCreateView
 from workflows.views.flow import CaseFlowAppViewset
 
 
@@ -24,6 +24,7 @@ class CasesApp(Application):
 
     index_path = path("", CaseListView.as_view(), name="index")
     detail_path = path("<int:pk>/", CaseDetailView.as_view(), name="detail")
+    journal_path = path("<int:pk>/journal/", CaseJournalView.as_view(), name="journal")
     contact_path = path("<int:pk>/contact/", ContactCreateView.as_view(), name="contact")
 
 

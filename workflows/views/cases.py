@@ -10,7 +10,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -35,6 +35,9 @@ from workflows import forms
 from workflows.models import CaseTask
 
 PAGE_SIZE = 25
+# The case file shows the latest journal entries; the journal page, all of them.
+JOURNAL_PREVIEW = 50
+JOURNAL_PAGE_SIZE = 100
 
 
 def overdue_exists():
@@ -256,6 +259,10 @@ class CaseDetailView(View):
                         "can_execute": task.flow_task.can_execute(request.user, task),
                     }
                 )
+        # The latest entries; a file followed for years has hundreds (situations:journal).
+        journal = (
+            list(case.journal.select_related("actor")[: JOURNAL_PREVIEW + 1]) if "journal" in policy else []
+        )
         context = {
             "case": case,
             "policy": policy,
@@ -270,7 +277,8 @@ class CaseDetailView(View):
             if "measures" in policy
             else [],
             "bilans": case.bilans.all() if "bilan_outcomes" in policy else [],
-            "journal": case.journal.select_related("actor") if "journal" in policy else [],
+            "journal": journal[:JOURNAL_PREVIEW],
+            "journal_more": len(journal) > JOURNAL_PREVIEW,
             "tasks": tasks,
             "process": process,
             "chart": flow_chart_svg(process) if process is not None and "journal" in policy else "",
@@ -281,6 +289,24 @@ class CaseDetailView(View):
             ).exists(),
         }
         return render(request, self.template_name, context)
+
+
+class CaseJournalView(View):
+    """The whole journal of a case, 100 entries a page, for readers whose
+    representation shows the journal; anyone else gets 404, like an unknown case."""
+
+    template_name = "workflows/case_journal.html"
+
+    def get(self, request, pk):
+        case = get_case_for_user(request.user, pk)
+        policy = policy_for(case.representation)
+        if "journal" not in policy:
+            raise Http404("Situation introuvable.")
+        log_access(user=request.user, cases=case, channel=Channel.UI_DETAIL)
+        page = Paginator(case.journal.select_related("actor"), JOURNAL_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        return render(request, self.template_name, {"case": case, "policy": policy, "page": page})
 
 
 class ContactCreateView(FormView):
