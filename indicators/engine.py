@@ -330,16 +330,23 @@ def _examen_delay(ctx: _Context) -> tuple[_Source, object]:
 
 
 def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
-    # The designation's own bilans; a bilan not linked to a designation counts
-    # for the designations of its case that precede it. Two subqueries, each
-    # an index lookup (by designation, by case), rather than one with an OR
-    # that PostgreSQL can only answer by scanning bilans for every designation;
-    # `NEVER` stands for "no such bilan" (LEAST of NULLs differs between
-    # PostgreSQL and SQLite) and lies outside every period.
+    # A designation's bilans are its own, and those of its case not linked to
+    # any designation and presented after it. Its first bilan falls in the
+    # period exactly when one of them does and none came before the period:
+    # EXISTS tests (index lookups, by designation and by case) select the
+    # designations, and the first bilan's date is computed only for those,
+    # once, in the select list. Filtering on the computed date instead made
+    # PostgreSQL compute it three times per designation.
     own = Bilan.objects.filter(designation_id=OuterRef("pk"))
     unlinked = Bilan.objects.filter(
         designation__isnull=True, case_id=OuterRef("case_id"), presented_on__gte=OuterRef("designated_on")
     )
+
+    def any_bilan(**dates) -> Q:
+        return Q(Exists(own.filter(**dates))) | Q(Exists(unlinked.filter(**dates)))
+
+    # `NEVER` stands for "no such bilan" (LEAST of NULLs differs between
+    # PostgreSQL and SQLite); the filters above guarantee one exists.
     first_bilan = Least(
         *(
             Coalesce(Subquery(bilans.order_by("presented_on").values("presented_on")[:1]), Value(NEVER))
@@ -347,7 +354,7 @@ def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
         )
     )
     # Only designations whose case had a bilan presented in the period can have
-    # their first one in it: a semi-join that spares the subqueries the rest.
+    # their first one in it: a semi-join that drives the query.
     bilan_in_period = Exists(
         Bilan.objects.filter(
             case_id=OuterRef("case_id"), presented_on__gte=ctx.period.start, presented_on__lt=ctx.end
@@ -357,8 +364,9 @@ def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
         ReferentDesignation.objects.filter(
             ctx.territory.case_q("case__"), bilan_in_period, designated_on__isnull=False
         )
+        .filter(any_bilan(presented_on__gte=ctx.period.start, presented_on__lt=ctx.end))
+        .exclude(any_bilan(presented_on__lt=ctx.period.start))
         .annotate(_first_bilan_on=first_bilan)
-        .filter(_first_bilan_on__gte=ctx.period.start, _first_bilan_on__lt=ctx.end)
     )
     delay = DaysBetween(F("designated_on"), F("_first_bilan_on"))
     source = _Source(
