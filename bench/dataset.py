@@ -18,6 +18,7 @@ from bench import database
 from bench.clone import Cloner, CloneSpec, check_integrity, not_cloned
 from bench.plan import STATE_MIX, Plan
 from bench.sample import ARCHETYPES, Template, build_templates
+from bench.seances import fill_seances
 from bench.world import World, build_world
 from casework.models import Case, JournalEntry
 from casework.models.codes import Motif, PlanMeasure, Profil
@@ -147,6 +148,10 @@ def fill(plan: Plan, *, seed: int = 7, log: Callable[[str], None] = print) -> in
                 log(f"  {n} / {len(specs)} situations copiées ({time.monotonic() - started:.0f} s)")
         cloner.finish()
     log(f"Volume copié ({time.monotonic() - started:.0f} s).")
+    seances = fill_seances(world, rng)
+    log(
+        f"{seances} séances (une par mois et par cellule, et la prochaine) ({time.monotonic() - started:.0f} s)."
+    )
     problems = check_integrity()
     if problems:
         raise RuntimeError("Clés étrangères orphelines après la copie : " + "; ".join(problems))
@@ -194,6 +199,7 @@ def _row_counts() -> dict:
     from viewflow.workflow.models import Task
 
     from casework.models import User
+    from meetings.models import AgendaItem, Seance
     from permissions.models import CaseGroupObjectPermission, CaseUserObjectPermission
 
     counts = {
@@ -203,6 +209,8 @@ def _row_counts() -> dict:
         "group_grants": CaseGroupObjectPermission.objects.count(),
         "user_grants": CaseUserObjectPermission.objects.count(),
         "workflow_tasks": Task.objects.count(),
+        "seances": Seance.objects.count(),
+        "agenda_items": AgendaItem.objects.count(),
     }
     counts["cases_by_status"] = dict(Case.objects.order_by().values_list("status").annotate(n=Count("id")))
     return counts

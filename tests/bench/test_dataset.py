@@ -7,6 +7,7 @@ queues, same links between rows.
 
 import pytest
 from django.db import transaction
+from django.db.models import F
 from viewflow.workflow.status import STATUS
 
 from bench.clone import check_integrity, not_cloned
@@ -124,3 +125,19 @@ def test_every_page_measure_runs_on_the_dataset(settings):
         assert result.p50_ms is not None and result.queries, name
         names.append(name)
     assert {"list_baseline_unscoped", "list_member", "list_coordinator", "detail_full"} <= set(names)
+
+
+def test_every_cell_meets_monthly_and_has_its_next_seance_planned():
+    from casework.models import Cell
+    from meetings.models import AgendaItem, Seance
+
+    for cell in Cell.objects.all():
+        seances = Seance.objects.filter(cell=cell)
+        assert seances.filter(status=Seance.Status.CLOSED).count() == 24, cell
+        assert seances.filter(status=Seance.Status.PLANNED).count() == 1, cell
+    # Agendas hold the cell's own cases, decided in closed séances only.
+    assert not AgendaItem.objects.exclude(case__cell=F("seance__cell")).exists()
+    assert (
+        not AgendaItem.objects.filter(seance__status=Seance.Status.PLANNED).exclude(status="pending").exists()
+    )
+    assert AgendaItem.objects.filter(status="decided").exists()
