@@ -131,8 +131,13 @@ def not_cloned() -> list[str]:
     # Reads, not writes of the parcours; what the stall scan writes itself
     # (bench.dataset runs the real scan once the volume is in place); and
     # break-the-glass grants, rare exceptions (visibility still pays their
-    # indexed Exists).
-    skipped = {"permissions.AccessLog", "notifications.StallFlag", "permissions.BreakGlassGrant"}
+    # indexed Exists); séance agendas, written per cell by bench.seances.
+    skipped = {
+        "permissions.AccessLog",
+        "notifications.StallFlag",
+        "permissions.BreakGlassGrant",
+        "meetings.AgendaItem",
+    }
     return sorted(
         m._meta.label
         for m in related_models()

@@ -46,9 +46,9 @@ def test_it_builds_the_planned_volume_in_every_state():
     assert JournalEntry.objects.count() >= PLAN.journal_entries
     assert set(Case.objects.values_list("status", flat=True)) == set(Case.Status.values)
     assert check_integrity() == []
-    # Séances (meetings) are not populated yet: the bench reports it. A new model
-    # pointing at cases fails here until the bench clones it or says why not.
-    assert not_cloned() == ["meetings.AgendaItem"]
+    # Every model pointing at cases is populated (séance agendas by bench.seances):
+    # a new one fails here until the bench clones it or says why not.
+    assert not_cloned() == []
 
 
 def test_bulk_group_rows_are_those_user_sync_groups_computes():
