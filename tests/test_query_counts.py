@@ -124,6 +124,22 @@ def test_case_detail_runs_the_same_queries_for_5_and_30_journal_entries(
     assert counts[0] == counts[1], counts
 
 
+def test_journal_page_runs_the_same_queries_for_5_and_30_entries(
+    client, signal, coord, django_assert_max_num_queries
+):
+    (case,) = signal(1)
+    client.force_login(coord)
+    counts = []
+    for size in SIZES:
+        _grow_journal(case, coord, size)
+        counts.append(
+            queries_for(
+                client, reverse("situations:journal", args=[case.pk]), django_assert_max_num_queries, 20
+            )
+        )
+    assert counts[0] == counts[1], counts
+
+
 def test_api_case_detail_runs_the_same_queries_for_5_and_30_journal_entries(
     signal, coord, django_assert_max_num_queries
 ):
