@@ -58,11 +58,6 @@ PERMISSION_FOR = {
 BIT_FOR = {Representation.FULL: 1, Representation.CELL_SUMMARY: 2, Representation.SCOPED_SUMMARY: 4}
 
 
-# The rules are written as SQL fragments rather than ORM Exists() trees: the
-# ORM took ~15 ms of Python to build and compile them on every request (and a
-# list page needs them several times), the SQL is the same. Table and column
-# names come from the models' _meta, so a renamed table cannot silently break
-# them; tests/permissions/test_matrix.py checks every rule through every channel.
 _permission_ids: dict[str, int] = {}
 
 
@@ -91,6 +86,11 @@ def forget_permission_ids(**kwargs) -> None:
     _permission_ids.clear()
 
 
+# The rules are written as SQL fragments rather than ORM Exists() trees: the
+# ORM took ~15 ms of Python to build and compile them on every request (and a
+# list page needs them several times), the SQL is the same. Table and column
+# names come from the models' _meta, so a renamed table cannot silently break
+# them; tests/permissions/test_matrix.py checks every rule through every channel.
 @cache
 def _sql() -> dict[str, str]:
     user_grants = CaseUserObjectPermission._meta.db_table

@@ -108,8 +108,9 @@ def _grow_journal(case, coord, total: int) -> None:
         journal_log(case=case, actor=coord, kind="other", summary=f"Événement {index}")
 
 
-def test_case_detail_runs_the_same_queries_for_5_and_30_journal_entries(
-    client, signal, coord, django_assert_max_num_queries
+@pytest.mark.parametrize(("page", "ceiling"), [("situations:detail", 45), ("situations:journal", 20)])
+def test_case_file_and_journal_run_the_same_queries_for_5_and_30_journal_entries(
+    client, signal, coord, page, ceiling, django_assert_max_num_queries
 ):
     (case,) = signal(1)
     client.force_login(coord)
@@ -117,25 +118,7 @@ def test_case_detail_runs_the_same_queries_for_5_and_30_journal_entries(
     for size in SIZES:
         _grow_journal(case, coord, size)
         counts.append(
-            queries_for(
-                client, reverse("situations:detail", args=[case.pk]), django_assert_max_num_queries, 45
-            )
-        )
-    assert counts[0] == counts[1], counts
-
-
-def test_journal_page_runs_the_same_queries_for_5_and_30_entries(
-    client, signal, coord, django_assert_max_num_queries
-):
-    (case,) = signal(1)
-    client.force_login(coord)
-    counts = []
-    for size in SIZES:
-        _grow_journal(case, coord, size)
-        counts.append(
-            queries_for(
-                client, reverse("situations:journal", args=[case.pk]), django_assert_max_num_queries, 20
-            )
+            queries_for(client, reverse(page, args=[case.pk]), django_assert_max_num_queries, ceiling)
         )
     assert counts[0] == counts[1], counts
 

@@ -8,8 +8,8 @@ from casework.models import Case, MeasureStatus
 from casework.models.codes import ClosureReason
 from casework.services.errors import ServiceError
 from casework.services.journal import journal_log
+from casework.services.referents import release_referent_access
 from casework.services.transitions import require_status, set_status
-from permissions import services as access
 
 NO_CLOSURE_REASON = "Indiquez le motif de clôture."
 
@@ -21,14 +21,7 @@ def end_measures(case: Case, on: date, *, status: str = MeasureStatus.TERMINEE) 
         if designation.status == MeasureStatus.EN_COURS:
             designation.status = status
         designation.save(update_fields=["ended_on", "status"])
-        if designation.referent_id is not None:
-            still_referent = (
-                case.designations.filter(referent_id=designation.referent_id, ended_on__isnull=True)
-                .exclude(pk=designation.pk)
-                .exists()
-            )
-            if not still_referent:
-                access.case_revoke_referent(case=case, user=designation.referent)
+        release_referent_access(designation)
     case.rappels.filter(status=MeasureStatus.EN_COURS).update(status=MeasureStatus.ABANDONNEE)
     case.cddf_referrals.filter(status=MeasureStatus.EN_COURS).update(status=MeasureStatus.ABANDONNEE)
 

@@ -95,6 +95,21 @@ def referent_designate(*, designation: ReferentDesignation, referent, by, on: da
     return designation
 
 
+def release_referent_access(designation: ReferentDesignation) -> None:
+    """Withdraw the full file from the designation's référent, unless another
+    live designation of the case still names them (the same agent may follow
+    both the parcours and the récidive branch). Call inside the service's transaction."""
+    if designation.referent_id is None:
+        return
+    still_referent = (
+        designation.case.designations.filter(referent_id=designation.referent_id, ended_on__isnull=True)
+        .exclude(pk=designation.pk)
+        .exists()
+    )
+    if not still_referent:
+        access.case_revoke_referent(case=designation.case, user=designation.referent)
+
+
 def _require_awaiting_answer(designation: ReferentDesignation, by) -> None:
     """`by` is the designated référent, who has not accepted yet."""
     _require_live(designation)
@@ -119,7 +134,7 @@ def referent_decline(*, designation: ReferentDesignation, by, on: date, reason: 
     reason = reason.strip()
     if not reason:
         raise ServiceError(NO_DECLINE_REASON)
-    access.case_revoke_referent(case=designation.case, user=by)
+    release_referent_access(designation)
     designation.referent = None
     designation.institution = None
     designation.designated_on = None

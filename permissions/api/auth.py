@@ -74,6 +74,6 @@ def locked_out_message() -> str:
     duration = f"pendant {minutes} minutes" if minutes else "jusqu'à déblocage par un administrateur"
     return (
         "Trop de tentatives de connexion ont échoué pour ce compte ou depuis ce poste : par sécurité, "
-        "la connexion est "
-        f"bloquée {duration}. Si vous n'êtes pas à l'origine de ces tentatives, prévenez le coordonnateur."
+        f"la connexion est bloquée {duration}. "
+        "Si vous n'êtes pas à l'origine de ces tentatives, prévenez le coordonnateur."
     )

@@ -274,3 +274,14 @@ def test_closing_at_25_cancels_the_parcours_and_its_tasks(signal, coord, referen
     still_open = CaseTask.objects.filter(process=process).exclude(status__in=[STATUS.DONE, STATUS.CANCELED])
     assert not still_open.exists()  # human tasks and their deadline timers
     assert CaseTask.objects.filter(process=process, status=STATUS.CANCELED).count() >= 2
+
+
+def test_declining_one_branch_keeps_the_file_of_a_referent_of_the_other(signal, coord, pjj):
+    case = signal()
+    examen(case, coord, "referent", "recidive")
+    designate(case, coord, pjj, node="designate")
+    designate(case, coord, pjj, node="designate_recidive")
+    decline(case, pjj, node="accept_recidive")
+    # Still the designated référent de parcours: the full file stays.
+    assert type(pjj).objects.get(pk=pjj.pk).has_perm("casework.view_case_full", case)
+    assert set(active_tasks(case)) == {"accept", "designate_recidive"}
