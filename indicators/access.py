@@ -19,12 +19,12 @@ Indicators carry no nominative data, so no charter signature is required.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from casework.models import Arrondissement, Cell, Departement, Institution, Membership, Partnership, User
+from casework.models import Arrondissement, Cell, Departement, Institution, Membership, Partnership
 from indicators.territories import Territory, TerritoryNotFound, parse_territory, territory_of
+from permissions.seats import current_seats
 
 NOT_ENTITLED = (
     "Les indicateurs sont réservés aux coordonnateurs (pour leur partenariat) et à la préfecture "
@@ -106,14 +106,18 @@ def scope_for(user) -> IndicatorScope | None:
 
 
 def may_read_indicators(user) -> bool:
-    """`scope_for(user) is not None` in one query (the menu asks on every page)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    reader_seat = Membership.objects.current(timezone.localdate()).filter(
-        user=OuterRef("pk"), role__in=READER_ROLES
+    """`scope_for(user) is not None`, cheaply (the menu asks on every page): a
+    reader seat, else an agent of a préfecture that belongs to a département."""
+    if any(seat.role in READER_ROLES for seat in current_seats(user)):
+        return True
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.institution_id
+        and Institution.objects.filter(
+            pk=user.institution_id, kind=Institution.Kind.PREFECTURE, departement__isnull=False
+        ).exists()
     )
-    prefecture = Q(institution__kind=Institution.Kind.PREFECTURE, institution__departement__isnull=False)
-    return User.objects.filter(pk=user.pk).filter(Exists(reader_seat) | prefecture).exists()
 
 
 def require_scope(user) -> IndicatorScope:

@@ -22,7 +22,8 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from casework.models import Case, Membership, Partnership
-from permissions.models import Charter, CharterSignature
+from permissions.models import Charter
+from permissions.seats import current_seats
 from permissions.services import has_signed_current_charter
 from permissions.visibility import visible_cases
 
@@ -44,6 +45,11 @@ def coordinated_partnerships(user) -> QuerySet[Partnership]:
             )
         )
     )
+
+
+def coordinates_any(user) -> bool:
+    """`coordinated_partnerships(user).exists()`, from the seats (the menu asks on every page)."""
+    return any(seat.role == Membership.Role.COORDONNATEUR for seat in current_seats(user))
 
 
 def is_coordinator(user, partnership: Partnership) -> bool:
@@ -94,23 +100,14 @@ def pending_charters(user) -> list[PendingCharter]:
     DPO seats are left out: they read metadata only (domain.md §1). One query
     when nothing is pending (the case of every page a signed user opens).
     """
-    if not getattr(user, "is_authenticated", False):
+    pending = {seat.partnership_id for seat in current_seats(user) if seat.nominative and not seat.signed}
+    if not pending:
         return []
-    seats = (
-        Membership.objects.current()
-        .filter(partnership=OuterRef("pk"), user=user)
-        .exclude(role=Membership.Role.DPO)
-    )
-    latest = Charter.objects.filter(partnership=OuterRef("pk")).order_by("-version")
-    partnerships = list(
-        Partnership.objects.filter(Exists(seats))
-        .annotate(current_charter_id=Subquery(latest.values("pk")[:1]))
-        .exclude(
-            Exists(CharterSignature.objects.filter(user=user, charter_id=OuterRef("current_charter_id")))
+    partnerships = Partnership.objects.filter(pk__in=pending).annotate(
+        current_charter_id=Subquery(
+            Charter.objects.filter(partnership=OuterRef("pk")).order_by("-version").values("pk")[:1]
         )
-        .order_by("name")
     )
-    if not partnerships:
-        return []
+    partnerships = list(partnerships.order_by("name"))
     charters = Charter.objects.in_bulk([p.current_charter_id for p in partnerships if p.current_charter_id])
     return [PendingCharter(partnership=p, charter=charters.get(p.current_charter_id)) for p in partnerships]

@@ -14,41 +14,29 @@ Global (model-level) permissions are never honoured: grants are read from the
 object-permission tables only.
 """
 
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
-from django.utils import timezone
 
 from casework.models import Cell, Membership
-from permissions.models import (
-    CaseGroupObjectPermission,
-    CaseUserObjectPermission,
-    Charter,
-    CharterSignature,
-)
+from permissions.models import CaseGroupObjectPermission, CaseUserObjectPermission
+from permissions.seats import current_seats
 
 COORDINATE = "casework.coordinate_case"
 
 
 def signal_cells(user) -> QuerySet[Cell]:
-    """Cells in which `user` may record a signalement (one query: the menu and
-    the case list ask on every page)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """Active cells in which `user` may record a signalement: their own cell as a
+    member, every cell of the partnership as a coordinator or maire-président,
+    the partnership's current charter signed either way. The seats take one
+    query; the cells are a plain queryset (the case list asks on every page)."""
+    signed = [seat for seat in current_seats(user) if seat.signed]
+    member_cells = {seat.cell_id for seat in signed if seat.role == Membership.Role.MEMBRE}
+    partnerships = {seat.partnership_id for seat in signed if seat.partnership_wide}
+    if not member_cells and not partnerships:
         return Cell.objects.none()
-    current_charter = Charter.objects.filter(partnership=OuterRef("partnership")).order_by("-version")
-    signed_seats = (
-        Membership.objects.current(timezone.localdate())
-        .filter(user=user)
-        .annotate(current_charter=Subquery(current_charter.values("pk")[:1]))
-        .filter(Exists(CharterSignature.objects.filter(user=user, charter=OuterRef("current_charter"))))
-    )
-    member = signed_seats.filter(role=Membership.Role.MEMBRE, cell=OuterRef("pk"))
-    partnership_wide = signed_seats.filter(
-        role__in=(Membership.Role.COORDONNATEUR, Membership.Role.MAIRE_PRESIDENT),
-        partnership=OuterRef("partnership"),
-    )
     return (
         Cell.objects.filter(is_active=True)
-        .filter(Exists(member) | Exists(partnership_wide))
+        .filter(Q(pk__in=member_cells) | Q(partnership_id__in=partnerships))
         .select_related("partnership")
     )
 

@@ -9,7 +9,7 @@ from indicators.access import may_read_indicators
 from meetings.site import SeancesApp
 from notifications.site import RelancesApp
 from permissions import roles
-from permissions.access import coordinated_partnerships
+from permissions.access import coordinates_any
 from workflows.flows import CaseFlow
 from workflows.views.cases import CaseDetailView, CaseJournalView, CaseListView, ContactCreateView
 from workflows.views.flow import CaseFlowAppViewset
@@ -52,7 +52,7 @@ class PrivacyApp(Application):
     icon = "verified_user"
     app_name = "confidentialite"
     menu_template_name = "workflows/includes/privacy_menu.html"
-    permission = staticmethod(lambda user: coordinated_partnerships(user).exists())
+    permission = staticmethod(coordinates_any)
     entries = [
         ("permissions:index", "gavel", "Charte et membres"),
         ("privacy:archive_list", "inventory_2", "Archives intermédiaires"),

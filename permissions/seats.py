@@ -1,0 +1,87 @@
+"""A user's current seats (memberships), each with its charter status, in one query.
+
+Every page asks several questions about the same few rows: the charter gate
+(is a current charter unsigned?), the case list (may they signal?), the menu
+(do they coordinate? may they read indicators?). Built with the ORM, each of
+these questions nested a "current charter" subquery and an EXISTS on the
+signatures, which cost more to build and compile than to run (~5 ms of Python
+each on the bench machine, see bench/). Here the SQL is written once; table
+names come from the models' `_meta`, and tests/permissions/test_seats.py checks
+the answers against the services (`has_signed_current_charter`,
+`Membership.objects.current`).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from django.db import connection
+from django.utils import timezone
+
+from casework.models import Cell, Membership
+from permissions.models import Charter, CharterSignature
+
+
+@dataclass(frozen=True)
+class Seat:
+    """One current membership. `charter_id` is the partnership's current charter
+    (its latest version; None when none was adopted) and `signed` says whether
+    the user signed that version."""
+
+    role: str
+    partnership_id: int
+    cell_id: int | None
+    cell_active: bool
+    charter_id: int | None
+    signed: bool
+
+    @property
+    def nominative(self) -> bool:
+        """Seats that open nominative data (the DPO reads metadata only)."""
+        return self.role != Membership.Role.DPO
+
+    @property
+    def partnership_wide(self) -> bool:
+        return self.role in (Membership.Role.COORDONNATEUR, Membership.Role.MAIRE_PRESIDENT)
+
+
+@cache
+def _sql() -> str:
+    seats = Membership._meta.db_table
+    cells = Cell._meta.db_table
+    charters = Charter._meta.db_table
+    signatures = CharterSignature._meta.db_table
+    # params: user id, today, today, user id (current = started on or before
+    # today and not ended by today, as MembershipQuerySet.current).
+    return (
+        "SELECT s.role, s.partnership_id, s.cell_id, COALESCE(c.is_active, FALSE), s.charter_id,"
+        f" EXISTS (SELECT 1 FROM {signatures} sig WHERE sig.charter_id = s.charter_id AND sig.user_id = %s)"
+        " FROM (SELECT m.role, m.partnership_id, m.cell_id,"
+        f" (SELECT ch.id FROM {charters} ch WHERE ch.partnership_id = m.partnership_id"
+        " ORDER BY ch.version DESC LIMIT 1) AS charter_id"
+        f" FROM {seats} m WHERE m.user_id = %s AND m.started_on <= %s"
+        " AND (m.ended_on IS NULL OR m.ended_on > %s)) s"
+        f" LEFT JOIN {cells} c ON c.id = s.cell_id"
+        " ORDER BY s.partnership_id, s.cell_id"
+    )
+
+
+def current_seats(user, on: date | None = None) -> list[Seat]:
+    """The current memberships of `user` on `on` (default: today); none for an
+    anonymous or inactive account."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    on = on or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(), [user.pk, user.pk, on, on])
+        return [
+            Seat(
+                role=role,
+                partnership_id=partnership_id,
+                cell_id=cell_id,
+                cell_active=bool(cell_active),
+                charter_id=charter_id,
+                signed=bool(signed),
+            )
+            for role, partnership_id, cell_id, cell_active, charter_id, signed in cursor.fetchall()
+        ]
