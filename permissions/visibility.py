@@ -348,5 +348,9 @@ def cells_of_visible_cases(user) -> QuerySet[Cell]:
     scans every case of every cell (~70 ms for a référent at 100,000 cases);
     the distinct cell ids of the visible cases come from the user's grants.
     """
-    cell_ids = set(visible_cases(user).order_by().values_list("cell_id", flat=True).distinct())
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Cell.objects.none()
+    # visible_cases without its representation annotation, which nothing reads here.
+    visible = _readable(Case.objects.filter(pk__in=visible_case_ids(user)))
+    cell_ids = set(visible.order_by().values_list("cell_id", flat=True).distinct())
     return Cell.objects.filter(pk__in=cell_ids).order_by("name")

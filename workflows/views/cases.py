@@ -9,7 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from casework.models.codes import Motif, Profil
 from casework.services.errors import ServiceError
 from casework.services.referents import contact_record, current_designations
 from notifications.models import StallFlag
-from notifications.selectors import annotate_stall_order, prefetch_open_stall_flags, stall_reason_counts
+from notifications.selectors import annotate_stall_order, open_stall_flags_by_case, stall_reason_counts
 from permissions import roles
 from permissions.access import get_case_for_user, is_signed_coordinator
 from permissions.access_log import Channel, log_access
@@ -128,17 +128,34 @@ class CaseRow:
         """The cases `ids` with what a row reads, and only that (a list page
         builds 50 of them: unread columns cost their conversion)."""
         return (
-            prefetch_open_stall_flags(Case.objects.filter(pk__in=ids))
+            Case.objects.filter(pk__in=ids)
             .only(*ROW_FIELDS)
             .annotate(**ROW_NAMES, is_overdue=overdue_exists())
-            .prefetch_related(
-                Prefetch("motifs", queryset=CaseMotif.objects.only("case", "code").order_by("code"))
-            )
         )
 
     @classmethod
-    def of(cls, case: Case) -> "CaseRow":
-        """`case` comes from `CaseRow.queryset` through the visibility policy (`representation`)."""
+    def build(cls, cases: list[Case]) -> list["CaseRow"]:
+        """The rows of `cases` (from `CaseRow.queryset` through the visibility
+        policy, which set their `representation`), with their motifs and open
+        stall flags: two queries for the page, each reading only the rows whose
+        representation shows that section."""
+
+        def showing(section: str) -> list[int]:
+            return [case.pk for case in cases if section in policy_for(case.representation)]
+
+        motifs: dict[int, list[str]] = {}
+        for case_id, code in (
+            CaseMotif.objects.filter(case_id__in=showing("motifs"))
+            .order_by("code")
+            .values_list("case_id", "code")
+        ):
+            motifs.setdefault(case_id, []).append(MOTIF_LABELS.get(code, code))
+        flags = open_stall_flags_by_case(showing("overdue"))
+        return [cls.of(case, motifs.get(case.pk, []), flags.get(case.pk, [])) for case in cases]
+
+    @classmethod
+    def of(cls, case: Case, motifs: list[str], stall_flags: list[StallFlag]) -> "CaseRow":
+        """One row; the case's representation decides which fields it holds."""
         policy = policy_for(case.representation)
         return cls(
             case=case,
@@ -149,13 +166,11 @@ class CaseRow:
             else "—",
             commune=case.commune_name if "commune" in policy else "",
             cell=case.cell_name if "cell" in policy else "",
-            motifs=", ".join(MOTIF_LABELS.get(motif.code, motif.code) for motif in case.motifs.all())
-            if "motifs" in policy
-            else "",
+            motifs=", ".join(motifs) if "motifs" in policy else "",
             profil=PROFIL_LABELS.get(case.profil, case.profil) if "profil" in policy else "",
             status=STATUS_LABELS.get(case.status, case.status),
             overdue="overdue" in policy and case.is_overdue,
-            stall_flags=case.open_stall_flags if "overdue" in policy else [],
+            stall_flags=stall_flags if "overdue" in policy else [],
         )
 
 
@@ -210,7 +225,7 @@ class CaseListView(View):
             self.template_name,
             {
                 "page": page,
-                "rows": [CaseRow.of(case) for case in page.object_list],
+                "rows": CaseRow.build(page.object_list),
                 "cells": cells_of_visible_cases(user),
                 "can_signal": roles.can_signal(user),
                 "statuses": Case.Status.choices,
