@@ -31,3 +31,6 @@ DEBUG = False
 DATABASES["default"]["CONN_MAX_AGE"] = 600  # noqa: F405
 # Sessions live in the database: the load test authenticates with a cookie.
 SESSION_COOKIE_SECURE = False
+# The bench logs in a dozen personas: django-axes' login lines would bury its table.
+AXES_VERBOSE = False
+LOGGING["loggers"] = {**LOGGING.get("loggers", {}), "axes": {"level": "WARNING"}}  # noqa: F405

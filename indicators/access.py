@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from casework.models import Arrondissement, Cell, Departement, Institution, Membership, Partnership
 from indicators.territories import Territory, TerritoryNotFound, parse_territory, territory_of
+from permissions.roles import is_prefecture_agent
 from permissions.seats import current_seats
 
 NOT_ENTITLED = (
@@ -110,14 +111,7 @@ def may_read_indicators(user) -> bool:
     reader seat, else an agent of a préfecture that belongs to a département."""
     if any(seat.role in READER_ROLES for seat in current_seats(user)):
         return True
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.institution_id
-        and Institution.objects.filter(
-            pk=user.institution_id, kind=Institution.Kind.PREFECTURE, departement__isnull=False
-        ).exists()
-    )
+    return is_prefecture_agent(user)
 
 
 def require_scope(user) -> IndicatorScope:

@@ -22,9 +22,9 @@ from casework.models import Case, Cell, Membership, PendingStep, User
 from meetings.models import AgendaItem, Attendance, Seance
 from notifications.models import StallLevel
 from notifications.selectors import cases_for_next_agenda
-from permissions.access import coordinated_partnerships
+from permissions.access import signed_coordinated_partnerships
 from permissions.models import CharterSignature
-from permissions.services import current_charter
+from permissions.services import current_charter, has_signed_current_charter
 from permissions.visibility import visible_cases
 from workflows.models import CaseTask
 
@@ -33,16 +33,6 @@ OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 REVIEW_AFTER = timedelta(days=365)
 
 SEANCE_NOT_FOUND = "Séance introuvable."
-
-
-def signed_coordinated_partnerships(user):
-    """Partnerships `user` coordinates with the current charter signed."""
-    return [p for p in coordinated_partnerships(user) if _signed(user, p)]
-
-
-def _signed(user, partnership) -> bool:
-    charter = current_charter(partnership)
-    return charter is not None and CharterSignature.objects.filter(charter=charter, user=user).exists()
 
 
 def coordinated_cells(user) -> QuerySet[Cell]:
@@ -282,6 +272,6 @@ def is_signed_member(user, cell: Cell, on=None) -> Membership | None:
         .select_related("institution")
         .first()
     )
-    if membership is None or not _signed(user, cell.partnership):
+    if membership is None or not has_signed_current_charter(user, cell.partnership):
         return None
     return membership

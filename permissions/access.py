@@ -47,6 +47,24 @@ def coordinated_partnerships(user) -> QuerySet[Partnership]:
     )
 
 
+def signed_coordinated_partnerships(user) -> list[Partnership]:
+    """Partnerships `user` coordinates with the current charter signed (from the seats)."""
+    ids = {
+        seat.partnership_id
+        for seat in current_seats(user)
+        if seat.role == Membership.Role.COORDONNATEUR and seat.signed
+    }
+    return list(Partnership.objects.filter(pk__in=ids)) if ids else []
+
+
+def is_signed_coordinator_of(user, partnership_id: int) -> bool:
+    """`is_signed_coordinator` by partnership id, from the seats (no query within a request)."""
+    return any(
+        seat.role == Membership.Role.COORDONNATEUR and seat.signed and seat.partnership_id == partnership_id
+        for seat in current_seats(user)
+    )
+
+
 def coordinates_any(user) -> bool:
     """`coordinated_partnerships(user).exists()`, from the seats (the menu asks on every page)."""
     return any(seat.role == Membership.Role.COORDONNATEUR for seat in current_seats(user))

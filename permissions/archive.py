@@ -13,14 +13,12 @@ Rules, in plain language:
 """
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from casework.models import Case, Membership, Partnership
-from permissions.access import coordinated_partnerships
+from permissions.access import signed_coordinated_partnerships
 from permissions.access_log import Channel, log_access
-from permissions.models import Charter
-from permissions.services import has_signed_current_charter
 from permissions.visibility import Representation
 
 REASON_MIN_LENGTH = 15
@@ -28,30 +26,6 @@ REASON_REQUIRED = (
     "Indiquez le motif de cette consultation ponctuelle ({min} caractères au moins, "
     "sans nom ni date de naissance)."
 )
-
-
-def signed_coordinated_partnerships(user) -> list[Partnership]:
-    """Partnerships `user` coordinates with the current charter signed."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return []
-    return [p for p in coordinated_partnerships(user) if has_signed_current_charter(user, p)]
-
-
-def is_signed_coordinator_of(user, partnership_id: int) -> bool:
-    """Same rule as permissions.access.is_signed_coordinator, in one query (for per-page links)."""
-    current_charter = (
-        Charter.objects.filter(partnership_id=partnership_id).order_by("-version").values("pk")[:1]
-    )
-    return (
-        Membership.objects.current()
-        .filter(
-            user=user,
-            partnership_id=partnership_id,
-            role=Membership.Role.COORDONNATEUR,
-            user__charter_signatures__charter=Subquery(current_charter),
-        )
-        .exists()
-    )
 
 
 def overseen_partnerships(user) -> QuerySet[Partnership]:

@@ -21,6 +21,7 @@ from casework.models import Cell, Institution, Membership, Partnership, User
 from casework.services.errors import ServiceError
 from permissions.access import is_coordinator
 from permissions.models import Charter, CharterEvent, CharterSignature
+from permissions.seats import forget_seats
 from permissions.services import current_charter, user_sync_groups
 
 NOT_COORDINATOR = "Seul un coordonnateur du {partnership} peut faire cette opération."
@@ -48,6 +49,8 @@ def _require_coordinator(by, partnership: Partnership) -> None:
 
 
 def _log(**fields) -> CharterEvent:
+    # Every change of a seat or a signature is journalled here.
+    forget_seats()
     return CharterEvent.objects.create(occurred_on=fields.pop("occurred_on", timezone.localdate()), **fields)
 
 

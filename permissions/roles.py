@@ -17,7 +17,7 @@ object-permission tables only.
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
-from casework.models import Cell, Membership
+from casework.models import Cell, Institution, Membership
 from permissions.models import CaseGroupObjectPermission, CaseUserObjectPermission
 from permissions.seats import current_seats
 
@@ -39,6 +39,16 @@ def signal_cells(user) -> QuerySet[Cell]:
         .filter(Q(pk__in=member_cells) | Q(partnership_id__in=partnerships))
         .select_related("partnership")
     )
+
+
+def is_prefecture_agent(user) -> bool:
+    """An agent of a préfecture that belongs to a département: a reader of that
+    département's aggregates (indicators, charter report). No query when the
+    user came from the session (`permissions.backends` loads the institution)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or not user.institution_id:
+        return False
+    institution = user.institution
+    return institution.kind == Institution.Kind.PREFECTURE and institution.departement_id is not None
 
 
 def can_signal(user) -> bool:

@@ -9,8 +9,15 @@ each on the bench machine, see bench/). Here the SQL is written once; table
 names come from the models' `_meta`, and tests/permissions/test_seats.py checks
 the answers against the services (`has_signed_current_charter`,
 `Membership.objects.current`).
+
+Within a request (`SeatsPerRequestMiddleware`), the seats are read once and
+kept until the response: a page asks five times (gate, signal button, three
+menu entries). The charter services forget them when they change a seat or
+a signature (`forget_seats`); outside a request nothing is kept, so code
+that changes seats and reads them again (tests, tasks) sees the change.
 """
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -66,12 +73,47 @@ def _sql() -> str:
     )
 
 
+# {(user id, day): seats} while a request is served; None outside requests.
+_request_seats: ContextVar[dict | None] = ContextVar("request_seats", default=None)
+
+
+class SeatsPerRequestMiddleware:
+    """Keep each user's seats for the duration of one request (see the module docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_seats.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_seats.reset(token)
+
+
+def forget_seats() -> None:
+    """Drop the seats kept for this request: a seat or a signature changed."""
+    kept = _request_seats.get()
+    if kept is not None:
+        kept.clear()
+
+
 def current_seats(user, on: date | None = None) -> list[Seat]:
     """The current memberships of `user` on `on` (default: today); none for an
     anonymous or inactive account."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
     on = on or timezone.localdate()
+    kept = _request_seats.get()
+    if kept is not None and (user.pk, on) in kept:
+        return list(kept[(user.pk, on)])
+    seats = _read(user, on)
+    if kept is not None:
+        kept[(user.pk, on)] = seats
+    return seats
+
+
+def _read(user, on: date) -> list[Seat]:
     with connection.cursor() as cursor:
         cursor.execute(_sql(), [user.pk, user.pk, on, on])
         return [

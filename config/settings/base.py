@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A request reads each user's seats once (permissions.seats).
+    "permissions.seats.SeatsPerRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # Anonymous users must never reach viewflow or guardian (both misbehave
     # with AnonymousUser); every view needs a login unless marked otherwise.
@@ -130,7 +132,8 @@ AUTH_USER_MODEL = "casework.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any authentication of a locked-out user/IP before a password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, loading the user's institution in the same query.
+    "permissions.backends.InstitutionModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,6 +1,6 @@
 from django import template
 
-from permissions.archive import is_signed_coordinator_of
+from permissions.access import is_signed_coordinator_of
 from permissions.visibility import Representation
 
 register = template.Library()

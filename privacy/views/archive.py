@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from casework.services.retention import purge_due_on
 from permissions import archive
+from permissions.access import signed_coordinated_partnerships
 from privacy.dossier import case_file
 
 
@@ -30,7 +31,7 @@ class ReasonForm(forms.Form):
 @never_cache
 def archive_list(request: HttpRequest) -> HttpResponse:
     """Archived cases of the coordinator's partnerships: reference, cell and dates only."""
-    if not archive.signed_coordinated_partnerships(request.user):
+    if not signed_coordinated_partnerships(request.user):
         raise Http404("Page introuvable.")
     cases = archive.archived_cases(request.user).select_related("cell").order_by("-archived_on", "reference")
     query = request.GET.get("reference", "").strip()

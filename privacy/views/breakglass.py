@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from casework.services.errors import ServiceError
 from permissions import breakglass
-from permissions.access import get_case_for_user
-from permissions.archive import overseen_partnerships, signed_coordinated_partnerships
+from permissions.access import get_case_for_user, signed_coordinated_partnerships
+from permissions.archive import overseen_partnerships
 
 
 class RequestForm(forms.Form):

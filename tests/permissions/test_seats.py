@@ -5,12 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 from django.utils import timezone
 
 from casework.models import Membership
 from permissions.access import coordinated_partnerships, coordinates_any, pending_charters
+from permissions.charter import charter_adopt
 from permissions.models import Charter
-from permissions.seats import current_seats
+from permissions.seats import SeatsPerRequestMiddleware, current_seats
 from permissions.services import current_charter, has_signed_current_charter
 from tests.factories import make_coordinator, make_member, make_user, sign_charter, world
 
@@ -109,3 +111,27 @@ def test_coordinator_and_pending_answers_come_from_the_seats(w, django_assert_nu
     pending = pending_charters(member)
     assert [(p.partnership, p.charter.version) for p in pending] == [(arras, 2)]
     assert "version 2" in pending[0].message
+
+
+def test_a_request_reads_the_seats_once_until_a_charter_service_changes_them(w, django_assert_num_queries):
+    centre = w["cells"]["Arras – centre"]
+    member = make_member(centre, institution=w["institutions"]["college"])
+    coordinator = make_coordinator(centre.partnership, institution=w["institutions"]["mairie_arras"])
+    seen = []
+
+    def view(request):
+        with django_assert_num_queries(1):
+            seen.append(current_seats(member))
+            seen.append(current_seats(member))
+        # A new version, adopted through the service, is seen at once.
+        charter_adopt(partnership=centre.partnership, text="Version 2", by=coordinator)
+        seen.append(current_seats(member))
+        return None
+
+    SeatsPerRequestMiddleware(view)(RequestFactory().get("/"))
+    assert seen[0] == seen[1] and seen[0][0].signed
+    assert not seen[2][0].signed
+    # Outside a request nothing is kept.
+    with django_assert_num_queries(2):
+        current_seats(member)
+        current_seats(member)

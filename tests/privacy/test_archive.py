@@ -87,8 +87,7 @@ def test_member_has_no_archive_page(client, member):
 
 
 def test_one_query_coordinator_rule_matches_the_reference_rule(w, coordinator, member, other_coordinator):
-    from permissions.access import is_signed_coordinator
-    from permissions.archive import is_signed_coordinator_of
+    from permissions.access import is_signed_coordinator, is_signed_coordinator_of
     from tests.factories import make_coordinator
 
     unsigned = make_coordinator(
