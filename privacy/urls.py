@@ -1,6 +1,6 @@
 from django.urls import path
 
-from privacy.views import archive, breakglass, reports, subject_access, twofactor
+from privacy.views import archive, breakglass, charter_report, reports, subject_access, twofactor
 
 app_name = "privacy"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("archives/<int:pk>/", archive.archive_open, name="archive_open"),
     path("situations/<int:pk>/droit-d-acces/", subject_access.subject_access, name="subject_access"),
     path("rapports-de-purge/", reports.purge_reports, name="purge_reports"),
+    path("rapport-annuel-charte/", charter_report.charter_report, name="charter_report"),
     path("situations/<int:pk>/bris-de-glace/", breakglass.request_access, name="breakglass_request"),
     path("bris-de-glace/", breakglass.review, name="breakglass_review"),
     path("bris-de-glace/<int:pk>/decision/", breakglass.decide, name="breakglass_decide"),

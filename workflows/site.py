@@ -10,6 +10,7 @@ from meetings.site import SeancesApp
 from notifications.site import RelancesApp
 from permissions import roles
 from permissions.access import coordinates_any
+from permissions.charter_report import may_read_charter_report
 from workflows.flows import CaseFlow
 from workflows.views.cases import CaseDetailView, CaseJournalView, CaseListView, ContactCreateView
 from workflows.views.flow import CaseFlowAppViewset
@@ -46,7 +47,8 @@ def privacy_index(request):
 
 class PrivacyApp(Application):
     """Drawer entry for coordinators: charter and members, archives, purge
-    reports, break-the-glass review (pages of `permissions` and `privacy`)."""
+    reports, break-the-glass review, annual charter report (pages of
+    `permissions` and `privacy`)."""
 
     title = "Confidentialité"
     icon = "verified_user"
@@ -58,9 +60,22 @@ class PrivacyApp(Application):
         ("privacy:archive_list", "inventory_2", "Archives intermédiaires"),
         ("privacy:breakglass_review", "lock_open", "Bris de glace"),
         ("privacy:purge_reports", "delete_sweep", "Rapports de purge"),
+        ("privacy:charter_report", "fact_check", "Rapport annuel de la charte"),
     ]
 
     index_path = path("", privacy_index, name="index")
+
+
+class CharterReportApp(Application):
+    """Drawer entry to the annual charter report (a privacy page) for its readers:
+    coordinators, DPOs and the préfecture, who has no other privacy page."""
+
+    title = "Rapport de la charte"
+    icon = "fact_check"
+    app_name = "rapport-charte"
+    permission = staticmethod(may_read_charter_report)
+
+    index_path = path("", RedirectView.as_view(pattern_name="privacy:charter_report"), name="index")
 
 
 site = Site(
@@ -71,6 +86,7 @@ site = Site(
         SeancesApp(),
         RelancesApp(),
         PrivacyApp(),
+        CharterReportApp(),
         IndicatorsApp(),
     ],
 )
