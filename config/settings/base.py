@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Members who owe a charter signature reach only the signing page.
     "permissions.middleware.CharterGateMiddleware",
+    # The charter and privacy pages in the site's frame (drawer menu).
+    "workflows.middleware.SiteFrameMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes requires: turns a lockout into the French lockout page.
