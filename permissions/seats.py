@@ -58,8 +58,8 @@ def _sql() -> str:
     cells = Cell._meta.db_table
     charters = Charter._meta.db_table
     signatures = CharterSignature._meta.db_table
-    # params: user id, today, today, user id (current = started on or before
-    # today and not ended by today, as MembershipQuerySet.current).
+    # params: user id (signatures), user id, day, day (current = started on or
+    # before the day and not ended by it, as MembershipQuerySet.current).
     return (
         "SELECT s.role, s.partnership_id, s.cell_id, COALESCE(c.is_active, FALSE), s.charter_id,"
         f" EXISTS (SELECT 1 FROM {signatures} sig WHERE sig.charter_id = s.charter_id AND sig.user_id = %s)"
