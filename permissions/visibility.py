@@ -329,6 +329,20 @@ def visible_among(user, queryset: QuerySet[Case]) -> list[Case]:
     return [case for case in with_representation(_readable(queryset), user) if case.representation]
 
 
+def visible_page(user, queryset: QuerySet[Case], ids: list[int]) -> list[Case]:
+    """The cases `ids` (a page, taken from `visible_cases(user)` without its
+    annotations) as `queryset` loads them, annotated like `visible_cases`, in
+    the order of `ids`. A case that left the user's scope since the ids were
+    read is left out.
+
+    Lists page on ids first: with the representation and the other per-row
+    subqueries in the select list, PostgreSQL computes them for every visible
+    case before the ORDER BY/LIMIT (40 ms for a member's 1,600 cases, see bench/).
+    """
+    by_id = {case.pk: case for case in visible_among(user, queryset.filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def _readable(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.exclude(status__in=[Case.Status.PURGE, Case.Status.ARCHIVE])
 

@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from unidecode import unidecode
 
+from casework.models import Case
 from permissions.access import get_coordinated_case_for_user
 from permissions.access_log import Channel, access_log_for_case, log_access
 from permissions.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
@@ -21,7 +22,7 @@ from permissions.api.auth import ChartersSigned
 from permissions.api.presentation import present_cases, with_related
 from permissions.api.serializers import AccessLogSerializer, CaseSerializer
 from permissions.models import AccessLog
-from permissions.visibility import visible_cases
+from permissions.visibility import visible_cases, visible_page
 
 
 def search_filter(term: str) -> Q:
@@ -48,7 +49,7 @@ class CaseList(generics.GenericAPIView):
         term = self.request.query_params.get("search", "").strip()
         if term:
             queryset = queryset.filter(search_filter(term))
-        return with_related(queryset).order_by("-signaled_on", "-id")
+        return queryset.order_by("-signaled_on", "-id")
 
     @extend_schema(
         summary="Situations visibles",
@@ -56,7 +57,9 @@ class CaseList(generics.GenericAPIView):
         responses=CaseSerializer(many=True),
     )
     def get(self, request):
-        page = self.paginate_queryset(self.get_queryset())
+        # Page on ids, then load the page's rows (permissions.visibility.visible_page).
+        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        page = visible_page(request.user, with_related(Case.objects.all()), list(ids))
         channel = Channel.SEARCH if request.query_params.get("search", "").strip() else Channel.API_LIST
         log_access(user=request.user, cases=page, channel=channel)
         return self.get_paginated_response(present_cases(page))

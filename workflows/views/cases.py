@@ -31,7 +31,7 @@ from permissions import roles
 from permissions.access import get_case_for_user, is_signed_coordinator
 from permissions.access_log import Channel, log_access
 from permissions.representations import policy_for
-from permissions.visibility import cells_of_visible_cases, visible_among, visible_case_ids, visible_cases
+from permissions.visibility import cells_of_visible_cases, visible_case_ids, visible_cases, visible_page
 from workflows import forms
 from workflows.models import CaseTask
 
@@ -219,10 +219,7 @@ class CaseListView(View):
         else:
             ordered = cases.order_by("-signaled_on", "-id")
         page, ids = page_of_ids(ordered, params.get("page"), PAGE_SIZE)
-        shown = visible_among(user, CaseRow.queryset(ids))
-        by_id = {case.pk: case for case in shown}
-        # A case that left the user's scope between the two queries is simply not shown.
-        page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        page.object_list = visible_page(user, CaseRow.queryset(ids), ids)
         log_access(user=user, cases=page.object_list, channel=Channel.UI_LIST)
         filters = params.copy()
         filters.pop("page", None)
