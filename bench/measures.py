@@ -248,9 +248,10 @@ def unscoped_case_ids(user, *, scoped_summary: bool = True):
     return unscoped_cases(user).values("pk")
 
 
-def unscoped_among(user, queryset):
-    """The baseline's `visible_among`: the rows of `queryset`, all shown in full."""
-    return list(unscoped_cases(user, queryset))
+def unscoped_page(user, queryset, ids):
+    """The baseline's `visible_page`: the rows `ids` of `queryset`, all shown in full, in order."""
+    by_id = {case.pk: case for case in unscoped_cases(user, queryset.filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 def unscoped_cells(user):
@@ -264,7 +265,7 @@ def list_page_patches(rows: int, *, unscoped: bool = False) -> list[tuple[str, o
         patches += [
             ("workflows.views.cases.visible_cases", unscoped_cases),
             ("workflows.views.cases.visible_case_ids", unscoped_case_ids),
-            ("workflows.views.cases.visible_among", unscoped_among),
+            ("workflows.views.cases.visible_page", unscoped_page),
             ("workflows.views.cases.cells_of_visible_cases", unscoped_cells),
         ]
     return patches
