@@ -133,39 +133,65 @@ def main(argv=None) -> int:
 
 
 def load_measure(args, people):
+    """The list under load, then the frame's reference page under the same load:
+    what the hardware serves of any page of the site, whatever it reads."""
     from django.conf import settings
 
     from bench import load, measures
 
-    path = measures._url("situations:index")
     client = measures.client_for(people.member)
-
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
     workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+    pages = [
+        (
+            "load_list_member",
+            "Charge : liste 50 lignes (membre) via gunicorn",
+            "situations:index",
+            measures.LIST_ROWS,
+        ),
+        (
+            "load_frame_reference",
+            "Charge : page du cadre sans données de situation (plafond)",
+            measures.FRAME_REFERENCE_URL,
+            None,
+        ),
+    ]
+    results = []
     with load.Gunicorn(workers) as server:
-        # Warm-up, not measured: every worker answers a few requests first.
-        load.run_load(port=server.port, path=path, session_key=session_key, clients=args.clients, seconds=10)
-        outcome = load.run_load(
-            port=server.port,
-            path=path,
-            session_key=session_key,
-            clients=args.clients,
-            seconds=args.load_seconds,
-        )
-    note = (
-        f"{args.clients} clients, {args.load_seconds:.0f} s, gunicorn {workers} workers sync ; "
-        f"{outcome.requests} réponses 200, {outcome.errors} erreurs, statuts {outcome.statuses}"
-    )
-    return measures.Result(
-        name="load_list_member",
-        label="Charge : liste 50 lignes (membre) via gunicorn",
-        p50_ms=round(outcome.p50, 1),
-        p95_ms=round(outcome.p95, 1),
-        rows=measures.LIST_ROWS,
-        samples=outcome.requests,
-        note=note,
-        extra={"requests_per_second": round(outcome.rps, 1), "clients": args.clients, "workers": workers},
-    )
+        for name, label, url_name, rows in pages:
+            path = measures._url(url_name)
+            # Warm-up, not measured: every worker answers a few requests first.
+            load.run_load(
+                port=server.port, path=path, session_key=session_key, clients=args.clients, seconds=10
+            )
+            outcome = load.run_load(
+                port=server.port,
+                path=path,
+                session_key=session_key,
+                clients=args.clients,
+                seconds=args.load_seconds,
+            )
+            note = (
+                f"{args.clients} clients, {args.load_seconds:.0f} s, gunicorn {workers} workers sync ; "
+                f"{outcome.requests} réponses 200, {outcome.errors} erreurs, statuts {outcome.statuses}"
+            )
+            results.append(
+                measures.Result(
+                    name=name,
+                    label=label,
+                    p50_ms=round(outcome.p50, 1),
+                    p95_ms=round(outcome.p95, 1),
+                    rows=rows,
+                    samples=outcome.requests,
+                    note=note,
+                    extra={
+                        "requests_per_second": round(outcome.rps, 1),
+                        "clients": args.clients,
+                        "workers": workers,
+                    },
+                )
+            )
+    return results
 
 
 if __name__ == "__main__":

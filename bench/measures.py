@@ -28,6 +28,8 @@ from casework.models import Case, Cell, Institution, Membership, User
 from permissions.models import CaseUserObjectPermission, Disclosure
 
 LIST_ROWS = 50
+# The reference page of the frame: the member's notification preferences.
+FRAME_REFERENCE_URL = "relances:preferences"
 
 
 @dataclass
@@ -311,6 +313,14 @@ def page_measures(people: Personas, samples: int) -> list[tuple[str, str, Callab
             people.full_case.pk,
         ),
         page("queue_coordinator", "Tâches à prendre – coordonnateur", people.coordinator, "case:queue"),
+        # No case data: the site's frame (session, seats, menu, bell) and a small
+        # form. What any page of the site costs before reading a case.
+        page(
+            "frame_reference",
+            "Page du cadre sans données de situation (référence)",
+            people.member,
+            FRAME_REFERENCE_URL,
+        ),
         page("inbox_referent", "Mes tâches – référent", people.referent, "case:inbox"),
         page(
             "indicators_dashboard",

@@ -61,7 +61,14 @@ def targets(results: list[Result]) -> list[dict]:
             member.ratio_to_baseline,
             member.ratio_to_baseline is not None and member.ratio_to_baseline <= 1.5,
         )
-        add("liste restreinte p50 ≤ 30 ms", "list_member", member.p50_ms, member.p50_ms <= 30)
+        frame = by.get("frame_reference")
+        add(
+            "liste restreinte p50 ≤ 30 ms",
+            "list_member",
+            member.p50_ms,
+            member.p50_ms <= 30,
+            f"page du cadre sans données : {frame.p50_ms} ms" if frame and frame.p50_ms is not None else "",
+        )
     else:
         add(
             "liste restreinte ≤ 1,5 × la référence et p50 ≤ 30 ms",
@@ -100,13 +107,21 @@ def targets(results: list[Result]) -> list[dict]:
     )
     load = by.get("load_list_member")
     rps = load.extra.get("requests_per_second") if load and load.extra else None
+    ceiling = by.get("load_frame_reference")
+    ceiling_rps = ceiling.extra.get("requests_per_second") if ceiling and ceiling.extra else None
     add(
         "≥ 150 requêtes/s sur la liste (charge)",
         "load_list_member",
         rps,
         (rps >= 150) if rps is not None else None,
-        load.note if load else "non mesuré",
+        (
+            f"plafond de cette machine : {ceiling_rps} requêtes/s pour une page du cadre sans données ; "
+            if ceiling_rps
+            else ""
+        )
+        + (load.note if load else "non mesuré"),
     )
+
     return out
 
 
@@ -133,7 +148,7 @@ def targets_table(rows: list[dict]) -> str:
         verdict = {True: "ATTEINT", False: "NON ATTEINT", None: "NON MESURÉ"}[row["met"]]
         value = "—" if row["value"] is None else row["value"]
         line = f"[{verdict:^11}] {row['target']} : {value}"
-        if row["note"] and row["met"] is None:
+        if row["note"] and row["met"] is not True:
             line += f" ({row['note']})"
         lines.append(line)
     return "\n".join(lines)

@@ -1,0 +1,35 @@
+"""The bench's verdicts: each target from its measure, with what limits it."""
+
+from bench.measures import Result
+from bench.report import targets, targets_table
+
+
+def by_target(rows):
+    return {row["target"]: row for row in rows}
+
+
+def test_unmet_targets_name_the_frame_reference_that_bounds_them():
+    results = [
+        Result(name="list_member", label="", p50_ms=60.0, ratio_to_baseline=0.9),
+        Result(name="frame_reference", label="", p50_ms=15.0),
+        Result(name="load_list_member", label="", extra={"requests_per_second": 30.0}, note="8 clients"),
+        Result(name="load_frame_reference", label="", extra={"requests_per_second": 105.0}),
+    ]
+    rows = by_target(targets(results))
+
+    assert rows["liste restreinte ≤ 1,5 × la référence"]["met"] is True
+    p50 = rows["liste restreinte p50 ≤ 30 ms"]
+    assert (p50["met"], p50["value"]) == (False, 60.0)
+    assert "15.0 ms" in p50["note"]
+    load = rows["≥ 150 requêtes/s sur la liste (charge)"]
+    assert (load["met"], load["value"]) == (False, 30.0)
+    assert "105.0 requêtes/s" in load["note"]
+    printed = targets_table(targets(results))
+    assert "[NON ATTEINT] ≥ 150 requêtes/s sur la liste (charge) : 30.0 (plafond" in printed
+
+
+def test_a_target_whose_measure_is_missing_is_not_measured_rather_than_met():
+    rows = by_target(targets([]))
+
+    assert rows["≥ 150 requêtes/s sur la liste (charge)"]["met"] is None
+    assert rows["balayage des pannes ≤ 2 s"]["met"] is None
