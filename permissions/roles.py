@@ -52,6 +52,13 @@ def is_prefecture_agent(user) -> bool:
 
 
 def can_signal(user) -> bool:
+    """Whether `signal_cells(user)` is not empty. A signed member's own active
+    cell answers from the seats, without a query (the case list asks on every page)."""
+    if any(
+        seat.signed and seat.role == Membership.Role.MEMBRE and seat.cell_active
+        for seat in current_seats(user)
+    ):
+        return True
     return signal_cells(user).exists()
 
 

@@ -74,3 +74,27 @@ def test_dpo_and_members_of_another_partnership_do_not_widen_the_cells(w):
         role=Membership.Role.DPO,
     )
     assert cells_of(member) == {centre.name}
+
+
+def test_can_signal_says_whether_signal_cells_has_any(w, django_assert_num_queries):
+    centre = w["cells"]["Arras – centre"]
+    arras = centre.partnership
+    college = w["institutions"]["college"]
+    closed_cell = arras.cells.exclude(pk=centre.pk).filter(is_active=True).first()
+    member_of_closed = make_member(closed_cell, institution=college)
+    closed_cell.is_active = False
+    closed_cell.save()
+    users = [
+        make_member(centre, institution=college),
+        make_member(centre, institution=college, signed=False),
+        member_of_closed,
+        make_coordinator(arras, institution=w["institutions"]["mairie_arras"]),
+        make_user(institution=college),
+    ]
+    answers = [can_signal(user) for user in users]
+
+    assert answers == [signal_cells(user).exists() for user in users]
+    assert answers == [True, False, False, True, False]
+    # A signed member of an active cell: the seats answer (one query, no cell lookup).
+    with django_assert_num_queries(1):
+        assert can_signal(users[0])
