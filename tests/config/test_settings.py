@@ -62,3 +62,33 @@ def test_env_example_lists_every_variable_read_by_settings():
     listed = set(re.findall(r"^([A-Z_0-9]+)=", (ROOT / ".env.example").read_text(), re.M))
     assert read, "no variable found: the pattern is wrong"
     assert read <= listed, f"missing in .env.example: {sorted(read - listed)}"
+
+
+def database_options(**env) -> str:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "options = settings.DATABASES['default']['OPTIONS']; "
+            "print(options.get('server_side_binding'), options.get('prepare_threshold'))",
+        ],
+        cwd=ROOT,
+        env={**PRODUCTION_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_statements_are_prepared_unless_turned_off_for_a_pooler():
+    assert database_options() == "True 5"
+    assert database_options(DB_PREPARED_STATEMENTS="false") == "None None"
+
+
+def test_the_suite_runs_with_prepared_statements(settings):
+    """The whole suite exercises server-side binding, as production runs it."""
+    options = settings.DATABASES["default"]["OPTIONS"]
+    assert (options["server_side_binding"], options["prepare_threshold"]) == (True, 5)
