@@ -138,9 +138,6 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 # The cache holds cross-process locks (timer sweep, stall scan): use Redis
 # wherever more than one process runs (docker-compose, tests).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # The same backend, without a new Redis client per operation (config/cache.py).
-    CACHES["default"]["BACKEND"] = "config.cache.RedisCache"
 
 AUTH_USER_MODEL = "casework.User"
 AUTHENTICATION_BACKENDS = [
