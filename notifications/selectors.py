@@ -102,6 +102,12 @@ def unread_count(user, *, cap: int | None = None) -> int:
     """Unread notifications on cases the user may still see; with `cap`, counting
     stops at cap + 1 (the bell shows "99+"): a coordinator's thousands of unread
     reminders are not counted on every page."""
+    # Nothing unread at all (most accounts, most of the time): one probe of the
+    # (recipient, read_at) index answers. The count below is filtered by the
+    # visibility rules, which PostgreSQL plans anew for every user's parameters:
+    # ~2 ms of planning for a 0.1 ms execution, on every page (bench/).
+    if not Notification.objects.filter(recipient=user).unread().exists():
+        return 0
     # No ORDER BY: with one, PostgreSQL sorts every unread notification before
     # the LIMIT (a coordinator's 1,673 on the bench: 16 ms on every page, 9 without).
     unread = notifications_for(user).unread().order_by()

@@ -1,10 +1,13 @@
 """Notification list, bell, open, mark as read, preferences, dashboard, rule delays."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from casework.models import StepDeadline
+from casework.models import Case, StepDeadline
 from notifications.models import EmailMode, Notification, NotificationPreference, StallFlag
+from notifications.selectors import unread_count
 from notifications.services import stalls_scan
 from tests.factories import make_case, make_coordinator, make_member, make_user
 from tests.notifications.conftest import at, days
@@ -158,3 +161,29 @@ def test_the_bell_stops_counting_at_99(client, stalled, coord):
     body = client.get(reverse("relances:index")).content.decode()
     assert 'aria-label="Notifications : plus de 99 non lues"' in body
     assert '<span data-testid="unread-count"' in body and ">99+</span>" in body
+
+
+def test_the_bell_leaves_out_cases_the_user_no_longer_sees(client, stalled, coord):
+    # The notification stays unread, but its case is archived: out of everyone's scope.
+    Case.objects.filter(pk=stalled.pk).update(status=Case.Status.ARCHIVE)
+    assert Notification.objects.filter(recipient=coord).unread().count() == 1
+    client.force_login(coord)
+    response = client.get(reverse("relances:preferences"))
+    assert response.context["notifications_unread"] == 0
+    body = response.content.decode()
+    assert 'aria-label="Notifications : 0 non lue"' in body
+    assert 'data-testid="unread-count"' not in body
+
+
+def test_with_nothing_unread_the_bell_does_not_read_the_grants(stalled, coord):
+    Notification.objects.update(read_at=at(days(31)))
+    with CaptureQueriesContext(connection) as nothing_unread:
+        assert unread_count(coord, cap=99) == 0
+    assert len(nothing_unread) == 1
+    assert "permission" not in nothing_unread[0]["sql"]
+
+    Notification.objects.update(read_at=None)
+    with CaptureQueriesContext(connection) as some_unread:
+        assert unread_count(coord, cap=99) == 1
+    assert len(some_unread) == 2
+    assert "permission" in some_unread[1]["sql"]
