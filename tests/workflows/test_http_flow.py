@@ -1,8 +1,11 @@
 """The parcours driven over HTTP with the Django test client."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import Case
@@ -313,3 +316,50 @@ def test_the_referent_declines_the_designation_over_http(client, signal, coord, 
     client.force_login(coord)
     detail = client.get(reverse("situations:detail", args=[case.pk])).content.decode()
     assert "désignation refusée par" in detail and "Conflit d&#x27;intérêts" in detail
+
+
+def _badges(body: str) -> dict[str, int]:
+    """The drawer's inbox and queue badges (viewflow's flow menu), by list name."""
+    found = re.findall(r'href="[^"]*/(inbox|queue)/">(?:(?!</a>).)*?mdc-list-item__meta">(\d+)<', body, re.S)
+    return {name: int(count) for name, count in found}
+
+
+def _task_counts(queries, table="viewflow_task") -> int:
+    return sum(1 for query in queries if query["sql"].startswith("SELECT COUNT(*)") and table in query["sql"])
+
+
+def test_the_queue_badge_reuses_the_pages_count_unless_filtered(client, signal, coord):
+    cases = [signal(last_name=last_name) for last_name in ("Martin", "Bernard", "Petit")]
+    client.force_login(coord)
+    with CaptureQueriesContext(connection) as unfiltered:
+        body = client.get(reverse("case:queue")).content.decode()
+    assert all(case.reference in body for case in cases)
+    assert _badges(body) == {"inbox": 0, "queue": 3}
+    # One count of the queue (the paginator's, shown by the badge) and one of the inbox.
+    assert _task_counts(unfiltered.captured_queries) == 2
+
+    with CaptureQueriesContext(connection) as filtered:
+        rappels = client.get(reverse("case:queue"), {"flow_task": "workflows/flows.CaseFlow.rappel"})
+    body = rappels.content.decode()
+    assert not any(case.reference in body for case in cases)
+    # The badge still counts the whole queue, not the filtered page.
+    assert _badges(body) == {"inbox": 0, "queue": 3}
+    assert _task_counts(filtered.captured_queries) == 3
+
+
+def test_the_inbox_badge_reuses_the_pages_count(client, signal, coord):
+    for last_name in ("Martin", "Bernard"):
+        case = signal(last_name=last_name)
+    task = the_task(case, "examen")
+    with task.activation() as activation:
+        activation.assign(coord)
+    client.force_login(coord)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(reverse("case:inbox")).content.decode()
+    assert _badges(body) == {"inbox": 1, "queue": 1}
+    assert _task_counts(queries.captured_queries) == 2
+    # Elsewhere in the app, both badges are counted.
+    with CaptureQueriesContext(connection) as elsewhere:
+        body = client.get(reverse("case:archive")).content.decode()
+    assert _badges(body) == {"inbox": 1, "queue": 1}
+    assert _task_counts(elsewhere.captured_queries) >= 2
