@@ -245,8 +245,13 @@ def unscoped_cases(user, queryset=None, *, scoped_summary: bool = True):
     )
 
 
-def unscoped_case_ids(user, *, scoped_summary: bool = True):
-    """The baseline's `visible_case_ids`: every non-archived case."""
+def unscoped_cases_showing(user, *sections):
+    """The baseline's `cases_showing`: every case shows every section."""
+    return unscoped_cases(user)
+
+
+def unscoped_case_ids_showing(user, *sections):
+    """The baseline's `case_ids_showing`: every non-archived case."""
     return unscoped_cases(user).values("pk")
 
 
@@ -266,9 +271,10 @@ def list_page_patches(rows: int, *, unscoped: bool = False) -> list[tuple[str, o
     if unscoped:
         patches += [
             ("workflows.views.cases.visible_cases", unscoped_cases),
-            ("workflows.views.cases.visible_case_ids", unscoped_case_ids),
+            ("workflows.views.cases.cases_showing", unscoped_cases_showing),
+            ("workflows.views.cases.case_ids_showing", unscoped_case_ids_showing),
             ("workflows.views.cases.visible_page", unscoped_page),
-            ("workflows.views.cases.cells_of_visible_cases", unscoped_cells),
+            ("workflows.views.cases.cells_showing_cases", unscoped_cells),
         ]
     return patches
 

@@ -20,12 +20,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subque
 from casework.models import Case, Cell
 from notifications.models import Notification, StallFlag, StallLevel
 from notifications.rules import RULES
-from permissions.visibility import visible_case_filter, visible_cases
+from permissions.representations import case_filter_showing, cases_showing
 
 
-def annotate_stall_order(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """`stalled_level` and `stalled_since` only: what ordering by stall needs."""
+def annotate_stall_order(cases: QuerySet[Case], *, among=None) -> QuerySet[Case]:
+    """`stalled_level` and `stalled_since` only: what ordering by stall needs.
+    With `among` (case ids), the other cases get None, as if never stalled: a
+    list whose rows do not all show their lateness must not sort on it."""
     of_case = StallFlag.objects.open().filter(case=OuterRef("pk"))
+    if among is not None:
+        of_case = of_case.filter(case_id__in=among)
     # Subqueries rather than joined aggregates: safe on any queryset, whatever it already joins.
     return cases.annotate(
         stalled_level=Subquery(of_case.order_by("-level").values("level")[:1]),
@@ -72,10 +76,11 @@ def stall_counts(flags: QuerySet[StallFlag]) -> dict[str, int]:
 
 
 def visible_stall_flags(user) -> QuerySet[StallFlag]:
-    """Open flags on the cases `user` may see (visible_cases), with their case."""
+    """Open flags, with their case, on the cases `user` may see whose
+    representation shows their lateness and cell (the dashboard's columns)."""
     return (
         StallFlag.objects.open()
-        .filter(visible_case_filter(user, "case"))
+        .filter(case_filter_showing(user, "case", "overdue", "cell"))
         .select_related("case", "case__cell")
     )
 
@@ -84,9 +89,14 @@ def cases_for_next_agenda(cell: Cell, *, user=None) -> QuerySet[Case]:
     """The cell's open cases proposed for its next séance (a flag at level "seance").
 
     Pass `user` whenever the result is shown to someone: it is then limited
-    to visible_cases(user). Annotated as `annotate_stalls` does; oldest stall first.
+    to the cases `user` sees with their cell and lateness (the proposal says
+    why). Annotated as `annotate_stalls` does; oldest stall first.
     """
-    base = Case.objects.filter(status__in=Case.OPEN_STATUSES) if user is None else visible_cases(user)
+    base = (
+        Case.objects.filter(status__in=Case.OPEN_STATUSES)
+        if user is None
+        else cases_showing(user, "cell", "overdue")
+    )
     proposed = StallFlag.objects.open().filter(case=OuterRef("pk"), level__gte=StallLevel.SEANCE)
     return annotate_stalls(base.filter(cell=cell).filter(Exists(proposed))).order_by(
         "stalled_since", "reference"
@@ -94,8 +104,10 @@ def cases_for_next_agenda(cell: Cell, *, user=None) -> QuerySet[Case]:
 
 
 def notifications_for(user) -> QuerySet[Notification]:
-    """The user's notifications on cases they may still see."""
-    return Notification.objects.filter(visible_case_filter(user, "case"), recipient=user)
+    """The user's notifications on cases they may still see with their lateness:
+    every notification tells a stall. A référent whose designation ended may
+    still read the case as a scoped summary, which does not show it."""
+    return Notification.objects.filter(case_filter_showing(user, "case", "overdue"), recipient=user)
 
 
 def unread_count(user, *, cap: int | None = None) -> int:

@@ -33,7 +33,7 @@ from django.db.models import BigIntegerField, BooleanField, CharField, Expressio
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from casework.models import Case, Cell, User
+from casework.models import Case, User
 from permissions.models import (
     BreakGlassGrant,
     CaseGroupObjectPermission,
@@ -299,9 +299,9 @@ def visible_cases(
     )
 
 
-def visible_case_filter(user, field: str) -> Q:
+def visible_case_filter(user, field: str, *, scoped_summary: bool = True) -> Q:
     """A filter for a model with a foreign key `field` to Case: the rows whose
-    case `user` may see (the cases of `visible_cases(user)`).
+    case `user` may see (the cases of `visible_cases(user, scoped_summary=…)`).
 
     `{field}__in=visible_cases(user)` would make PostgreSQL check the status of
     each of the user's visible cases (thousands for a coordinator) before
@@ -309,7 +309,7 @@ def visible_case_filter(user, field: str) -> Q:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    return Q(**{f"{field}__in": visible_case_ids(user)}) & ~Q(
+    return Q(**{f"{field}__in": visible_case_ids(user, scoped_summary=scoped_summary)}) & ~Q(
         **{f"{field}__status__in": [Case.Status.PURGE, Case.Status.ARCHIVE]}
     )
 
@@ -353,18 +353,3 @@ def representation_for(user, case: Case) -> Representation | None:
         visible_cases(user, Case.objects.filter(pk=case.pk)).values_list("representation", flat=True).first()
     )
     return Representation(row) if row else None
-
-
-def cells_of_visible_cases(user) -> QuerySet[Cell]:
-    """The cells of the cases `user` may see (the lists' cell filter), by name.
-
-    Two queries on purpose: given `cell IN (cells of visible cases)`, PostgreSQL
-    scans every case of every cell (~70 ms for a référent at 100,000 cases);
-    the distinct cell ids of the visible cases come from the user's grants.
-    """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Cell.objects.none()
-    # visible_cases without its representation annotation, which nothing reads here.
-    visible = _readable(Case.objects.filter(pk__in=visible_case_ids(user)))
-    cell_ids = set(visible.order_by().values_list("cell_id", flat=True).distinct())
-    return Cell.objects.filter(pk__in=cell_ids).order_by("name")

@@ -1,7 +1,8 @@
 """Coordinator's dashboard of stalled cases: counts per reason and a sortable list.
 
-Everything is read through visible_cases (via visible_stall_flags); only
-references, cells, reasons, dates and levels are shown, never a name.
+Everything is read through visible_stall_flags: the cases the user sees with
+their lateness and cell; only references, cells, reasons, dates and levels are
+shown, never a name.
 """
 
 from django.core.paginator import Paginator
@@ -13,7 +14,7 @@ from notifications.links import case_url
 from notifications.models import ScanState, StallLevel
 from notifications.rules import RULES, RULES_BY_CODE
 from notifications.selectors import stall_counts, visible_stall_flags
-from permissions.visibility import cells_of_visible_cases
+from permissions.representations import cells_showing_cases
 
 # ?tri= value → ORDER BY; the second key keeps pages stable.
 SORTS = {
@@ -33,7 +34,7 @@ DEFAULT_SORT = "-niveau"
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     flags = visible_stall_flags(request.user)
-    cells = cells_of_visible_cases(request.user)
+    cells = cells_showing_cases(request.user)
     cell_id = request.GET.get("cellule", "")
     if cell_id.isdigit():
         flags = flags.filter(case__cell_id=int(cell_id))

@@ -30,8 +30,8 @@ from notifications.selectors import annotate_stall_order, open_stall_flags_by_ca
 from permissions import roles
 from permissions.access import get_case_for_user, is_signed_coordinator
 from permissions.access_log import Channel, log_access
-from permissions.representations import policy_for
-from permissions.visibility import cells_of_visible_cases, visible_case_ids, visible_cases, visible_page
+from permissions.representations import case_ids_showing, cases_showing, cells_showing_cases, policy_for
+from permissions.visibility import visible_cases, visible_page
 from workflows import forms
 from workflows.models import CaseTask
 
@@ -45,24 +45,40 @@ def overdue_exists():
     return Exists(PendingStep.objects.overdue().filter(case=OuterRef("pk")))
 
 
-def filter_cases(cases: QuerySet[Case], params) -> QuerySet[Case]:
-    """The list's filters and search (status, motif, profil, cell, q); the
-    overdue and stall filters depend on the representation (see CaseListView)."""
+# The sections the list filters and sorts on beyond status and search: scoped
+# summaries hide them, so that a filter, the stall sort, the stall counts and
+# the cell menu cover only the cases whose representation shows them.
+FILTERED_SECTIONS = ("motifs", "profil", "cell", "overdue")
+
+
+def list_filters(cases: QuerySet[Case], params, readable) -> QuerySet[Case]:
+    """The list's filters and search. Status, reference and name are shown by
+    every representation; a filter on motif, profil, cell, overdue steps or
+    stalls (FILTERED_SECTIONS) would tell a scoped-summary reader which of
+    their cases match, so the filtered list keeps only `readable`, the cases
+    showing those sections (None: `cases` holds no others)."""
     if params.get("statut") in Case.Status.values:
         cases = cases.filter(status=params["statut"])
     elif params.get("statut") != "tous":
         cases = cases.filter(status__in=Case.OPEN_STATUSES)
-    if params.get("motif") in Motif.values:
-        cases = cases.filter(motifs__code=params["motif"])
-    if params.get("profil") in Profil.values:
-        cases = cases.filter(profil=params["profil"])
-    if params.get("cellule", "").isdigit():
-        cases = cases.filter(cell_id=int(params["cellule"]))
     query = params.get("q", "").strip()
     if query:
         key = " ".join(unidecode(query).lower().replace("-", " ").split())
         cases = cases.filter(Q(reference__icontains=query) | Q(youth__identity_key__contains=key))
-    return cases
+    hidden = []
+    if params.get("motif") in Motif.values:
+        hidden.append(Q(motifs__code=params["motif"]))
+    if params.get("profil") in Profil.values:
+        hidden.append(Q(profil=params["profil"]))
+    if params.get("cellule", "").isdigit():
+        hidden.append(Q(cell_id=int(params["cellule"])))
+    if params.get("retard") == "1":
+        hidden.append(overdue_exists())
+    if params.get("bloque") == "1":
+        hidden.append(Exists(StallFlag.objects.open().filter(case=OuterRef("pk"))))
+    if hidden and readable is not None:
+        cases = cases.filter(pk__in=readable)
+    return cases.filter(*hidden)
 
 
 def page_of_ids(cases: QuerySet[Case], number, per_page: int) -> tuple[Page, list[int]]:
@@ -180,22 +196,6 @@ class CaseRow:
         )
 
 
-def list_filters(cases: QuerySet[Case], params, stall_readable) -> QuerySet[Case]:
-    """`filter_cases` plus the overdue and stall filters. Overdue steps and stall
-    flags belong to the "overdue" section, which scoped summaries do not show:
-    filtering on them would tell a scoped-summary reader which cases are late,
-    so they also keep only `stall_readable` (None: `cases` holds no others)."""
-    cases = filter_cases(cases, params)
-    late = []
-    if params.get("retard") == "1":
-        late.append(overdue_exists())
-    if params.get("bloque") == "1":
-        late.append(Exists(StallFlag.objects.open().filter(case=OuterRef("pk"))))
-    if late and stall_readable is not None:
-        cases = cases.filter(pk__in=stall_readable)
-    return cases.filter(*late)
-
-
 class CaseListView(View):
     """Cases of my cell(s): filters (status, motif, profil, overdue, cell), search, pages.
 
@@ -210,10 +210,10 @@ class CaseListView(View):
 
     def get(self, request):
         user, params = request.user, request.GET
-        stall_readable = visible_case_ids(user, scoped_summary=False)
-        cases = list_filters(visible_cases(user), params, stall_readable)
+        readable = case_ids_showing(user, *FILTERED_SECTIONS)
+        cases = list_filters(visible_cases(user), params, readable)
         if params.get("tri") == "blocage":
-            ordered = annotate_stall_order(cases).order_by(
+            ordered = annotate_stall_order(cases, among=readable).order_by(
                 F("stalled_level").desc(nulls_last=True), "stalled_since", "-id"
             )
         else:
@@ -229,16 +229,16 @@ class CaseListView(View):
             {
                 "page": page,
                 "rows": CaseRow.build(page.object_list),
-                "cells": cells_of_visible_cases(user),
+                "cells": cells_showing_cases(user),
                 "can_signal": roles.can_signal(user),
                 "statuses": Case.Status.choices,
                 "motifs": Motif.choices,
                 "profils": Profil.choices,
                 "params": params,
                 "querystring": filters.urlencode(),
-                # The stall-readable cases alone: one walk of the user's grants, not two.
+                # The readable cases alone: one walk of the user's grants, not two.
                 "stall_counts": stall_reason_counts(
-                    list_filters(visible_cases(user, scoped_summary=False), params, None)
+                    list_filters(cases_showing(user, *FILTERED_SECTIONS), params, None)
                 ),
             },
         )

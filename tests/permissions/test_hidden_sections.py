@@ -1,0 +1,104 @@
+"""Filters, sorts and menus never reveal a section the reader's representation hides.
+
+A magistrate reads disclosed cases as scoped summaries: no cell, motifs,
+profil or lateness (permissions.representations). Showing them the rows
+matching "motif = réitération", the cells of their cases in a menu, or the
+cases sorted by how stalled they are would tell them exactly that.
+"""
+
+import pytest
+from django.urls import reverse
+
+from casework.models.codes import Motif, Profil
+from notifications.services import stalls_scan
+from permissions.disclosures import disclosure_create
+from permissions.representations import case_ids_showing
+from permissions.services import user_sync_groups
+from tests.factories import make_case, make_user
+from tests.notifications.conftest import at, days
+
+
+@pytest.fixture
+def magistrate(w):
+    user = make_user("magistrat", institution=w["institutions"]["parquet_arras"])
+    user_sync_groups(user=user)
+    return user
+
+
+@pytest.fixture
+def disclosed(cell, coord, w):
+    """Two cases disclosed to the parquet; the first stalled, with a motif and profil of its own."""
+    stalled = make_case(cell, signaled_on=days(0), motifs=(Motif.REITERATION,), profil=Profil.REITERANT)
+    calm = make_case(cell, signaled_on=days(25))
+    stalls_scan(now=at(days(30)))
+    for case in (stalled, calm):
+        disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
+    return stalled, calm
+
+
+def listed(client, **params) -> list[int]:
+    return [row.case.pk for row in client.get(reverse("situations:index"), params).context["rows"]]
+
+
+def test_the_magistrate_reads_both_cases_as_scoped_summaries(client, magistrate, disclosed):
+    client.force_login(magistrate)
+    assert sorted(listed(client)) == sorted(case.pk for case in disclosed)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"motif": Motif.REITERATION},
+        {"profil": Profil.REITERANT},
+        {"retard": "1"},
+        {"bloque": "1"},
+    ],
+    ids=["motif", "profil", "retard", "bloque"],
+)
+def test_a_filter_on_a_hidden_section_matches_no_scoped_summary(client, magistrate, disclosed, params):
+    client.force_login(magistrate)
+    assert listed(client, **params) == []
+
+
+def test_a_filter_on_the_hidden_cell_matches_no_scoped_summary(client, magistrate, disclosed, cell):
+    client.force_login(magistrate)
+    response = client.get(reverse("situations:index"), {"cellule": cell.pk})
+    assert [row.case.pk for row in response.context["rows"]] == []
+    assert list(response.context["cells"]) == []
+    assert cell.name not in response.content.decode()
+
+
+def test_the_stall_sort_does_not_order_scoped_summaries_by_stall(client, magistrate, disclosed, coord):
+    stalled, calm = disclosed
+    client.force_login(coord)  # the coordinator reads both in full: the stalled one first
+    assert listed(client, tri="blocage") == [stalled.pk, calm.pk]
+    client.force_login(magistrate)  # the most recent first, as without the sort
+    assert listed(client, tri="blocage") == [calm.pk, stalled.pk]
+
+
+def test_the_stall_dashboard_shows_no_scoped_summary(client, magistrate, disclosed, coord):
+    stalled, _ = disclosed
+    client.force_login(coord)
+    assert stalled.reference in client.get(reverse("relances:dashboard")).content.decode()
+    client.force_login(magistrate)
+    response = client.get(reverse("relances:dashboard"))
+    body = response.content.decode()
+    assert stalled.reference not in body and "Aucune situation bloquée." in body
+    assert response.context["total"] == 0
+
+
+def test_sections_shown_by_every_representation_keep_the_scoped_summaries(magistrate, disclosed):
+    from casework.models import Case
+
+    everyone = set(
+        Case.objects.filter(pk__in=case_ids_showing(magistrate, "identity")).values_list("pk", flat=True)
+    )
+    assert everyone == {case.pk for case in disclosed}
+    assert not Case.objects.filter(pk__in=case_ids_showing(magistrate, "motifs", "cell")).exists()
+
+
+def test_a_section_no_id_set_can_serve_is_refused(magistrate):
+    with pytest.raises(ValueError, match="journal"):
+        case_ids_showing(magistrate, "journal")
+    with pytest.raises(KeyError, match="journl"):
+        case_ids_showing(magistrate, "journl")
