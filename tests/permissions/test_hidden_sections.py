@@ -6,16 +6,20 @@ matching "motif = réitération", the cells of their cases in a menu, or the
 cases sorted by how stalled they are would tell them exactly that.
 """
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
-from casework.models.codes import Motif, Profil
+from casework.models.codes import Motif, PlanMeasure, Profil
+from casework.services.cases import YouthIdentity
 from notifications.services import stalls_scan
 from permissions.disclosures import disclosure_create
 from permissions.representations import case_ids_showing
 from permissions.services import user_sync_groups
 from tests.factories import make_case, make_user
 from tests.notifications.conftest import at, days
+from workflows.services import case_signal_and_start
 
 
 @pytest.fixture
@@ -102,3 +106,32 @@ def test_a_section_no_id_set_can_serve_is_refused(magistrate):
         case_ids_showing(magistrate, "journal")
     with pytest.raises(KeyError, match="journl"):
         case_ids_showing(magistrate, "journl")
+
+
+def test_the_case_file_shows_no_current_step_to_a_scoped_summary(client, magistrate, coord, member, cell, w):
+    case = case_signal_and_start(
+        cell=cell,
+        identity=YouthIdentity(
+            first_name="Léo",
+            last_name="Martin",
+            birth_date=date(2010, 3, 14),
+            sex="M",
+            commune_id=w["communes"]["Arras"].pk,
+        ),
+        source_institution=w["institutions"]["college"],
+        motifs=[Motif.ABSENTEISME],
+        profil=Profil.DECROCHEUR,
+        plan_measure=PlanMeasure.M2,
+        signaled_on=date.today(),
+        by=member,
+    )
+    disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
+    url = reverse("situations:detail", args=[case.pk])
+    client.force_login(coord)
+    response = client.get(url)
+    assert [item["task"].flow_task.name for item in response.context["tasks"]] == ["examen"]
+    assert "Étapes en cours" in response.content.decode()
+    client.force_login(magistrate)
+    response = client.get(url)
+    assert response.status_code == 200 and response.context["tasks"] == []
+    assert "Étapes en cours" not in response.content.decode()
