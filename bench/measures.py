@@ -330,11 +330,20 @@ def page_measures(people: Personas, samples: int) -> list[tuple[str, str, Callab
         page("inbox_referent", "Mes tâches – référent", people.referent, "case:inbox"),
         page(
             "indicators_dashboard",
-            "Tableau de bord des indicateurs (préfecture)",
+            "Tableau de bord des indicateurs (préfecture), calculé à chaque requête",
             people.prefecture,
             "indicators:dashboard",
-            query=f"?territoire=departement:99&periode={last_year}",
+            query=f"?territory=departement:99&period={last_year}",
+            # Every request computes the report: what the first reader of the day waits.
+            patches=[("django.conf.settings.INDICATORS_CACHE_SECONDS", 0)],
             n=max(10, samples // 5),
+        ),
+        page(
+            "indicators_dashboard_cached",
+            "Tableau de bord des indicateurs (préfecture), rapport déjà calculé",
+            people.prefecture,
+            "indicators:dashboard",
+            query=f"?territory=departement:99&period={last_year}",
         ),
     ]
 

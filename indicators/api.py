@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from indicators.access import NOT_ENTITLED, scope_for
 from indicators.query import QueryError, parse_query
-from indicators.report import build_report
+from indicators.report import published_report
 
 
 class FigureSerializer(serializers.Serializer):
@@ -71,7 +71,7 @@ class IndicatorsView(APIView):
             query = parse_query(scope, request.query_params)
         except QueryError as error:
             raise ValidationError({"detail": str(error)}) from None
-        report = build_report(query.territory, query.period, query.group_by, series=False, split=False)
+        report = published_report(query.territory, query.period, query.group_by, series=False, split=False)
         territory, period = report.territory, report.period
         payload = {
             "territory": {"spec": territory.spec, "kind": territory.kind, "label": territory.label},

@@ -2,9 +2,11 @@
 territory and period — totals, one breakdown, the monthly series and the
 split by sub-territory — masked as a whole by `indicators.suppression`."""
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from casework.models import Partnership
@@ -59,6 +61,7 @@ class Report:
     figures: list[Figure]
     group_names: dict[tuple[str, str], str]
     generated_on: date
+    computed_at: datetime = field(default_factory=timezone.now)
 
     def __post_init__(self):
         self._by_key = {f.key: f for f in self.figures}
@@ -151,3 +154,37 @@ def build_report(
         group_names=_group_names(territory, dimensions),
         generated_on=today,
     )
+
+
+def published_report(
+    territory: Territory,
+    period: Period,
+    group_by: str | None = None,
+    *,
+    series: bool = True,
+    split: bool = True,
+) -> Report:
+    """`build_report` for today, reused for `INDICATORS_CACHE_SECONDS`.
+
+    A département's report takes seconds of aggregate queries, and is the same
+    for everyone allowed to read it: callers check the reader's scope first
+    (`indicators.access`), so the cache never widens access. It holds the
+    masked figures only, never a count below the threshold. Reports show when
+    they were computed (`computed_at`). 0 seconds: no cache.
+    """
+    today = timezone.localdate()
+    seconds = settings.INDICATORS_CACHE_SECONDS
+    if seconds <= 0:
+        return build_report(territory, period, group_by, series=series, split=split, today=today)
+    # Everything the figures depend on: the threshold may change with a setting.
+    key = ":".join(
+        ("indicators", "report", territory.spec, period.code, group_by or "-")
+        + (f"{series:d}{split:d}", today.isoformat(), str(threshold()))
+    )
+    cached = cache.get(key)
+    if cached is not None:
+        figures, group_names, computed_at = cached
+        return Report(territory, period, group_by, figures, group_names, today, computed_at)
+    report = build_report(territory, period, group_by, series=series, split=split, today=today)
+    cache.set(key, (report.figures, report.group_names, report.computed_at), seconds)
+    return report

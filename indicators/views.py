@@ -1,6 +1,7 @@
 """Dashboard and exports for coordinators (their partnership) and the
 préfecture (its département). Everyone else gets 403 (see indicators.access)."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from indicators.engine import GROUP_BY, GROUP_LABELS
 from indicators.exports import export_filename, to_csv, to_xlsx
 from indicators.periods import MONTH_ABBREVIATIONS, period_choices
 from indicators.query import QueryError, parse_query
-from indicators.report import Report, build_report, display
+from indicators.report import Report, display, published_report
 from indicators.suppression import threshold
 
 DEFAULT_GROUP_BY = "profil"
@@ -90,6 +91,7 @@ def _context(report: Report, scope, query_string: str) -> dict:
         "periods": period_choices(timezone.localdate()),
         "group_by_choices": [(g, GROUP_LABELS[g]) for g in GROUP_BY],
         "query_string": query_string,
+        "cache_minutes": settings.INDICATORS_CACHE_SECONDS // 60,
     }
     if report.group_by:
         dimension = report.group_by
@@ -117,7 +119,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["periods"] = period_choices(timezone.localdate())
         context["group_by_choices"] = [(g, GROUP_LABELS[g]) for g in GROUP_BY]
         return render(request, "indicators/dashboard.html", context, status=400)
-    report = build_report(query.territory, query.period, query.group_by)
+    report = published_report(query.territory, query.period, query.group_by)
     return render(request, "indicators/dashboard.html", _context(report, scope, request.GET.urlencode()))
 
 
@@ -127,7 +129,7 @@ def _export(request: HttpRequest, extension: str, content_type: str, writer) -> 
         query = parse_query(scope, request.GET, default_group_by=DEFAULT_GROUP_BY, extra_group_by=False)
     except QueryError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
-    report = build_report(query.territory, query.period, query.group_by)
+    report = published_report(query.territory, query.period, query.group_by)
     response = HttpResponse(writer(report), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{export_filename(report, extension)}"'
     return response

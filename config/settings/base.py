@@ -333,6 +333,8 @@ STALL_SCAN_INTERVAL = timedelta(minutes=env.int("STALL_SCAN_MINUTES", default=15
 # Indicators (domain.md §5): counts below this are shown as "< N" below
 # partnership level.
 INDICATORS_SUPPRESSION_THRESHOLD = env.int("INDICATORS_SUPPRESSION_THRESHOLD", default=5)
+# How long a published indicators report is reused (aggregates only; 0: none).
+INDICATORS_CACHE_SECONDS = env.int("INDICATORS_CACHE_SECONDS", default=600)
 # Escalation of a stalled case, in days after its deadline passed: alert the
 # coordinators, then propose the case for the cell's next séance. Overridable
 # per partnership and rule (StepDeadline steps "<step>.alerte" / "<step>.seance").
