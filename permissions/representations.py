@@ -37,7 +37,13 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from casework.models import Case, Cell
-from permissions.visibility import Representation, visible_case_filter, visible_case_ids, visible_cases
+from permissions.visibility import (
+    ID_SETS,
+    Representation,
+    visible_case_filter,
+    visible_case_ids,
+    visible_cases,
+)
 
 ALWAYS = frozenset({"reference", "status"})
 
@@ -122,39 +128,36 @@ def policy_for(representation: Representation | str) -> Policy:
 # whose representation shows every section asked for.
 
 
-def _scoped_summaries_show(sections: tuple[str, ...]) -> bool:
-    """Whether the cases read as scoped summaries may be kept for `sections`.
+def _readers(sections: tuple[str, ...]) -> frozenset[Representation]:
+    """The representations that show every one of `sections`.
 
-    The visible cases come in two id sets (`visible_case_ids`): every
-    representation, or full and cell summary only. A combination of sections
-    that neither describes exactly (one `full` alone shows, say) has no id set:
-    refused rather than approximated.
+    `visible_case_ids` selects three sets of representations (`ID_SETS`): a
+    combination of sections that none describes exactly (shown by full and
+    scoped summaries, not cell summaries) is refused rather than approximated.
     """
     for section in sections:
         if section not in ALL_SECTIONS:
             raise KeyError(f"Unknown case section: {section!r}")
-    readers = {representation for representation, shown in SECTIONS.items() if shown.issuperset(sections)}
-    if readers == set(Representation):
-        return True
-    if readers == {Representation.FULL, Representation.CELL_SUMMARY}:
-        return False
-    raise ValueError(f"No set of visible cases shows exactly {', '.join(sections)}")
+    readers = frozenset(r for r, shown in SECTIONS.items() if shown.issuperset(sections))
+    if readers not in ID_SETS:
+        raise ValueError(f"No set of visible cases shows exactly {', '.join(sections)}")
+    return readers
 
 
 def case_ids_showing(user, *sections: str) -> RawSQL:
     """Ids of the cases `user` may see whose representation shows every one of
     `sections` (use as `pk__in=`); see `visible_case_ids`."""
-    return visible_case_ids(user, scoped_summary=_scoped_summaries_show(sections))
+    return visible_case_ids(user, representations=_readers(sections))
 
 
 def cases_showing(user, *sections: str) -> QuerySet[Case]:
     """`visible_cases(user)` narrowed to the cases whose representation shows `sections`."""
-    return visible_cases(user, scoped_summary=_scoped_summaries_show(sections))
+    return visible_cases(user, representations=_readers(sections))
 
 
 def case_filter_showing(user, field: str, *sections: str) -> Q:
     """`visible_case_filter(user, field)` narrowed to the cases whose representation shows `sections`."""
-    return visible_case_filter(user, field, scoped_summary=_scoped_summaries_show(sections))
+    return visible_case_filter(user, field, representations=_readers(sections))
 
 
 def cells_showing_cases(user) -> QuerySet[Cell]:

@@ -136,6 +136,10 @@ def _sql() -> dict[str, str]:
         "group_ids": (
             f"SELECT content_object_id FROM {group_grants} WHERE permission_id = {permission} AND group_id IN {groups}"
         ),
+        # params: user id, status, now
+        "break_glass_ids": (
+            f"SELECT case_id FROM {break_glass} WHERE requested_by_id = %s AND status = %s AND expires_at > %s"
+        ),
         # params: institution id, today, today
         "disclosed_ids": (
             f"SELECT case_id FROM {disclosures} WHERE institution_id = %s"
@@ -251,12 +255,24 @@ def with_representation(queryset: QuerySet[Case], user) -> QuerySet[Case]:
     )
 
 
-def visible_case_ids(user, *, scoped_summary: bool = True) -> RawSQL:
-    """Ids of the cases `user` has a representation of: exactly the cases whose
-    `representation` annotation is not None, as one uncorrelated subquery
-    (use it as `pk__in=visible_case_ids(user)`). With `scoped_summary=False`,
-    only those read in full or as a cell summary (a full file needs a full
-    grant, or a cell grant and break-the-glass: either way one of these rows).
+# The sets of representations `visible_case_ids` can select, as SQL over the
+# user's own grant rows: every one, all but scoped summaries, the full file.
+EVERY_REPRESENTATION = frozenset(Representation)
+FULL_OR_CELL_SUMMARY = frozenset({Representation.FULL, Representation.CELL_SUMMARY})
+FULL_ONLY = frozenset({Representation.FULL})
+ID_SETS = (EVERY_REPRESENTATION, FULL_OR_CELL_SUMMARY, FULL_ONLY)
+
+
+def visible_case_ids(user, *, representations: frozenset = EVERY_REPRESENTATION) -> RawSQL:
+    """Ids of the cases `user` reads in one of `representations` (one of
+    `ID_SETS`; anything else raises ValueError): by default exactly the cases
+    whose `representation` annotation is not None, as one uncorrelated
+    subquery (use it as `pk__in=visible_case_ids(user)`).
+
+    The representation comes from the grants (`_Rules.representation`): full
+    is a full grant, or a cell grant with an active break-the-glass grant;
+    cell summary any other cell grant; scoped summary a scoped grant on a case
+    disclosed to the user's institution, without the other two.
 
     Filtering on the CASE expression itself would make PostgreSQL evaluate
     every grant subquery for every case of the table before the page's
@@ -267,41 +283,49 @@ def visible_case_ids(user, *, scoped_summary: bool = True) -> RawSQL:
     an equality on it: the planner then estimates the grant rows from the
     index statistics.
     """
+    if representations not in ID_SETS:
+        raise ValueError(f"No id set for the representations {sorted(representations)}")
     sql, parts, params, ids = _sql(), [], [], permission_ids()
-    for representation in (Representation.FULL, Representation.CELL_SUMMARY):
+
+    def grants(representation: Representation, condition: str = "", condition_params=()) -> None:
         permission = ids[PERMISSION_FOR[representation]]
-        parts += [sql["user_ids"], sql["group_ids"]]
-        params += [user.pk, permission, permission, user.pk]
-    if scoped_summary and user.institution_id:
-        permission = ids[PERMISSION_FOR[Representation.SCOPED_SUMMARY]]
-        disclosed = f"content_object_id IN ({sql['disclosed_ids']})"
-        parts += [f"{sql['user_ids']} AND {disclosed}", f"{sql['group_ids']} AND {disclosed}"]
+        suffix = f" AND {condition}" if condition else ""
+        parts.extend([sql["user_ids"] + suffix, sql["group_ids"] + suffix])
+        params.extend([user.pk, permission, *condition_params, permission, user.pk, *condition_params])
+
+    grants(Representation.FULL)
+    if representations == FULL_ONLY:
+        glass = f"content_object_id IN ({sql['break_glass_ids']})"
+        grants(Representation.CELL_SUMMARY, glass, [user.pk, BreakGlassGrant.Status.APPROVED, timezone.now()])
+    else:
+        grants(Representation.CELL_SUMMARY)
+    if representations == EVERY_REPRESENTATION and user.institution_id:
         today = timezone.localdate()
-        disclosed_params = [user.institution_id, today, today]
-        params += [user.pk, permission, *disclosed_params, permission, user.pk, *disclosed_params]
+        disclosed = f"content_object_id IN ({sql['disclosed_ids']})"
+        grants(Representation.SCOPED_SUMMARY, disclosed, [user.institution_id, today, today])
     return RawSQL(" UNION ALL ".join(parts), params, output_field=BigIntegerField())
 
 
 def visible_cases(
-    user, queryset: QuerySet[Case] | None = None, *, scoped_summary: bool = True
+    user, queryset: QuerySet[Case] | None = None, *, representations: frozenset = EVERY_REPRESENTATION
 ) -> QuerySet[Case]:
     """Cases `user` may see, annotated with their `representation`.
 
     Purged cases are never visible; archived cases only through the archive
-    access service (which logs a reason). With `scoped_summary=False`, only
-    the cases read in full or as a cell summary (see `visible_case_ids`).
+    access service (which logs a reason). With `representations`, only the
+    cases read in one of them (see `visible_case_ids`).
     """
     queryset = _readable(Case.objects.all() if queryset is None else queryset)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return with_representation(queryset.none(), user)
     return with_representation(
-        queryset.filter(pk__in=visible_case_ids(user, scoped_summary=scoped_summary)), user
+        queryset.filter(pk__in=visible_case_ids(user, representations=representations)), user
     )
 
 
-def visible_case_filter(user, field: str, *, scoped_summary: bool = True) -> Q:
+def visible_case_filter(user, field: str, *, representations: frozenset = EVERY_REPRESENTATION) -> Q:
     """A filter for a model with a foreign key `field` to Case: the rows whose
-    case `user` may see (the cases of `visible_cases(user, scoped_summary=…)`).
+    case `user` may see (the cases of `visible_cases(user, representations=…)`).
 
     `{field}__in=visible_cases(user)` would make PostgreSQL check the status of
     each of the user's visible cases (thousands for a coordinator) before
@@ -309,7 +333,7 @@ def visible_case_filter(user, field: str, *, scoped_summary: bool = True) -> Q:
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    return Q(**{f"{field}__in": visible_case_ids(user, scoped_summary=scoped_summary)}) & ~Q(
+    return Q(**{f"{field}__in": visible_case_ids(user, representations=representations)}) & ~Q(
         **{f"{field}__status__in": [Case.Status.PURGE, Case.Status.ARCHIVE]}
     )
 

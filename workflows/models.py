@@ -7,7 +7,7 @@ from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import Process, Task
 
 from permissions import roles
-from permissions.visibility import visible_case_filter
+from permissions.representations import case_filter_showing
 
 # Object permissions that gate workflow tasks, checked per case.
 OBJECT_SCOPED_TASK_PERMS = (roles.COORDINATE,)
@@ -27,12 +27,14 @@ class CaseProcess(Process):
 
 
 class ScopedTaskQuerySet(TaskQuerySet):
-    """Tasks restricted to cases the user may see, with one SQL subquery per
+    """Tasks restricted to cases the user reads in full, with one SQL subquery per
     object permission (viewflow's stock queue reads guardian's generic tables
     only and loads every permission row in Python)."""
 
     def visible_to(self, user):
-        return self.filter(visible_case_filter(user, "process__caseprocess__case"))
+        """Tasks of the cases `user` reads in full: a task carries the parcours
+        (its step, deadline and assignee), which only the full file shows."""
+        return self.filter(case_filter_showing(user, "process__caseprocess__case", "journal"))
 
     def user_queue(self, user, flow_class=None):
         queryset = self.filter(flow_task_type="HUMAN")

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Membership
+from casework.models import Case, Membership
 from casework.services.errors import ServiceError
 from permissions.breakglass import (
     breakglass_approve,
@@ -18,6 +18,7 @@ from permissions.breakglass import (
 )
 from permissions.charter import membership_end
 from permissions.models import AccessLog, BreakGlassGrant
+from permissions.representations import case_ids_showing
 from permissions.visibility import Representation, representation_for, visible_cases
 from tests.factories import make_case, make_coordinator, make_member
 
@@ -189,3 +190,19 @@ def test_case_file_offers_the_request_to_members_only(client, case, member, coor
     body = client.get(reverse("situations:detail", args=[case.pk])).content.decode()
     assert reverse("privacy:breakglass_request", args=[case.pk]) not in body
     assert reverse("privacy:subject_access", args=[case.pk]) in body
+
+
+def test_the_full_file_id_set_follows_the_grant(case, member, coordinator):
+    """`case_ids_showing(user, "journal")` (the parcours pages' scope) holds the
+    case while the grant runs, and only then."""
+
+    def full_ids():
+        return set(
+            Case.objects.filter(pk__in=case_ids_showing(member, "journal")).values_list("pk", flat=True)
+        )
+
+    assert full_ids() == set()
+    grant = approved(case, member, coordinator)
+    assert full_ids() == {case.pk}
+    with mock.patch("django.utils.timezone.now", return_value=grant.expires_at):
+        assert full_ids() == set()

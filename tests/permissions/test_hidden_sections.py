@@ -18,7 +18,7 @@ from permissions.disclosures import disclosure_create
 from permissions.representations import case_ids_showing
 from permissions.services import user_sync_groups
 from tests.factories import make_case, make_user
-from tests.notifications.conftest import at, days
+from tests.notifications.conftest import at, days, following
 from workflows.services import case_signal_and_start
 
 
@@ -102,13 +102,15 @@ def test_sections_shown_by_every_representation_keep_the_scoped_summaries(magist
 
 
 def test_a_section_no_id_set_can_serve_is_refused(magistrate):
-    with pytest.raises(ValueError, match="journal"):
-        case_ids_showing(magistrate, "journal")
+    with pytest.raises(ValueError, match="measures"):  # full and scoped summaries, not cell summaries
+        case_ids_showing(magistrate, "measures")
     with pytest.raises(KeyError, match="journl"):
         case_ids_showing(magistrate, "journl")
 
 
-def test_the_case_file_shows_no_current_step_to_a_scoped_summary(client, magistrate, coord, member, cell, w):
+@pytest.fixture
+def started(coord, member, cell, w):
+    """A case signalled through the parcours (an open "examen" task), disclosed to the parquet."""
     case = case_signal_and_start(
         cell=cell,
         identity=YouthIdentity(
@@ -126,7 +128,11 @@ def test_the_case_file_shows_no_current_step_to_a_scoped_summary(client, magistr
         by=member,
     )
     disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
-    url = reverse("situations:detail", args=[case.pk])
+    return case
+
+
+def test_the_case_file_shows_no_current_step_to_a_scoped_summary(client, magistrate, coord, started):
+    url = reverse("situations:detail", args=[started.pk])
     client.force_login(coord)
     response = client.get(url)
     assert [item["task"].flow_task.name for item in response.context["tasks"]] == ["examen"]
@@ -135,3 +141,38 @@ def test_the_case_file_shows_no_current_step_to_a_scoped_summary(client, magistr
     response = client.get(url)
     assert response.status_code == 200 and response.context["tasks"] == []
     assert "Étapes en cours" not in response.content.decode()
+
+
+def test_the_parcours_pages_are_for_full_readers_only(client, magistrate, coord, member, started):
+    task = started.processes.get().task_set.get(flow_task_type="HUMAN", status="NEW")
+    pages = [
+        f"/app/case/{task.process_id}/examen/{task.pk}/detail/",
+        f"/app/case/{task.process_id}/chart/",
+    ]
+    client.force_login(coord)
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    assert started.reference in client.get("/app/case/tasks/").content.decode()
+    for reader in (magistrate, member):  # scoped summary, cell summary
+        client.force_login(reader)
+        for url in pages:
+            assert client.get(url).status_code == 404, (reader, url)
+        assert started.reference not in client.get("/app/case/tasks/").content.decode()
+
+
+def test_a_scoped_summary_names_the_referent_s_institution_not_the_referent(
+    client, magistrate, coord, disclosed, w
+):
+    stalled, _ = disclosed
+    referent = make_user(
+        "remi", first_name="Rémi", last_name="Référent", institution=w["institutions"]["prev_spe"]
+    )
+    designation = following(stalled, referent, accepted_on=days(3))
+    designation.institution = referent.institution
+    designation.save(update_fields=["institution"])
+    url = reverse("situations:detail", args=[stalled.pk])
+    client.force_login(coord)
+    assert "Rémi Référent" in client.get(url).content.decode()
+    client.force_login(magistrate)
+    body = client.get(url).content.decode()
+    assert "Rémi Référent" not in body and str(w["institutions"]["prev_spe"]) in body

@@ -16,8 +16,14 @@ from rest_framework.test import APIClient
 
 from casework.models import Case
 from permissions.models import AccessLog
-from permissions.representations import SECTIONS
-from permissions.visibility import visible_among, visible_case_ids, visible_cases, with_representation
+from permissions.representations import SECTIONS, case_ids_showing
+from permissions.visibility import (
+    ID_SETS,
+    visible_among,
+    visible_case_ids,
+    visible_cases,
+    with_representation,
+)
 
 KINDS = (
     "own_cell",
@@ -136,18 +142,23 @@ def test_every_displayed_case_is_logged_with_its_channel(cast, account):
 @pytest.mark.parametrize("account", MATRIX)
 def test_visible_ids_are_the_cases_with_a_representation(cast, account):
     """`visible_case_ids` (the lists' filter) agrees with the representation
-    rule; without scoped summaries, it is exactly the cases whose
-    representation shows the "overdue" section (the lists' stall flags)."""
+    rule, for each set of representations it selects; `case_ids_showing` is
+    exactly the cases whose representation shows the section."""
     user = cast.users[account]
     cases = Case.objects.filter(pk__in=[case.pk for case in cast.cases.values()])
     shown = dict(with_representation(cases, user).values_list("pk", "representation"))
     ids = set(cases.filter(pk__in=visible_case_ids(user)).values_list("pk", flat=True))
     assert ids == {pk for pk, representation in shown.items() if representation}
+    for representations in ID_SETS:
+        selected = cases.filter(pk__in=visible_case_ids(user, representations=representations))
+        assert set(selected.values_list("pk", flat=True)) == {
+            pk for pk, representation in shown.items() if representation in representations
+        }, sorted(representations)
     with_overdue = {
         pk for pk, representation in shown.items() if representation and "overdue" in SECTIONS[representation]
     }
     assert (
-        set(cases.filter(pk__in=visible_case_ids(user, scoped_summary=False)).values_list("pk", flat=True))
+        set(cases.filter(pk__in=case_ids_showing(user, "overdue")).values_list("pk", flat=True))
         == with_overdue
     )
 

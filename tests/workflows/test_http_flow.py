@@ -246,7 +246,8 @@ def test_a_member_sees_the_cell_summary_without_journal_or_notes(client, signal,
 def test_a_member_cannot_take_the_coordinator_task(client, signal, member):
     case = signal()
     client.force_login(member)
-    assert client.post(task_url(the_task(case, "examen"), "assign")).status_code == 403
+    # A member reads the case as a cell summary: the parcours' pages are not theirs (404).
+    assert client.post(task_url(the_task(case, "examen"), "assign")).status_code == 404
     assert the_task(case, "examen").owner is None
 
 

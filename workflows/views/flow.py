@@ -3,11 +3,12 @@
 viewflow's process list/detail, task list and per-process pages check only the
 global permission to enter the app. Here:
 
-- every URL carrying a `process_pk` first checks that the process's case is
-  visible to the user and that `task_pk` (if any) belongs to that process,
-  else 404;
+- every URL carrying a `process_pk` first checks that the user reads the
+  process's case in full and that `task_pk` (if any) belongs to that
+  process, else 404;
 - the process list and detail redirect to our case list and case file;
-- inbox, queue, archive and the task list only list tasks of visible cases;
+- inbox, queue, archive and the task list only list tasks of cases the user
+  reads in full (`CaseTask.objects.visible_to`);
 - the drawer's inbox and queue badges reuse the count the page took;
 - bulk assign/unassign are not exposed;
 - a task completed or locked by someone else meanwhile gives a French message,
@@ -34,7 +35,7 @@ from viewflow.workflow.flow.views import (
 )
 from viewflow.workflow.status import STATUS
 
-from permissions.visibility import visible_case_filter
+from permissions.representations import case_filter_showing
 from workflows.models import CaseProcess, CaseTask
 from workflows.services import TASK_BUSY, TASK_DONE
 
@@ -45,13 +46,16 @@ def _case_detail(process_pk) -> str:
 
 
 def scoped_process_view(view):
-    """Wrap a viewflow view whose URL names a process: out of scope → 404."""
+    """Wrap a viewflow view whose URL names a process: 404 unless the user reads
+    the case in full. viewflow's pages (task detail, chart, history) show the
+    parcours, its deadlines and who holds each step: the full file's sections,
+    not a summary's."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         process_pk, task_pk = kwargs["process_pk"], kwargs.get("task_pk")
         visible = CaseProcess.objects.filter(
-            visible_case_filter(request.user, "case"), pk=process_pk
+            case_filter_showing(request.user, "case", "journal"), pk=process_pk
         ).exists()
         if not visible or (
             task_pk is not None and not CaseTask.objects.filter(pk=task_pk, process_id=process_pk).exists()
