@@ -17,10 +17,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Membership, Partnership
+from casework.models import Membership, Partnership, User
 from notifications.models import EmailMode, Notification, SentDigest, StallFlag
 from notifications.rules import RULES
-from permissions.visibility import visible_cases
+from notifications.selectors import notifications_for
+from permissions.representations import case_filter_showing
 
 SUBJECT_PREFIX = "[Veille jeunes] "
 
@@ -53,8 +54,13 @@ def notification_send_email(*, notification_id: int) -> bool:
     If sending fails the transaction rolls back, `emailed_at` stays empty and
     the task's retry sends it again.
     """
-    claimed = _claim(Notification.objects.filter(pk=notification_id))
-    if not claimed or not claimed[0].recipient.email:
+    recipient = User.objects.filter(notifications__pk=notification_id).first()
+    if recipient is None:
+        return False
+    # Only what the recipient may read in the application now: a case whose
+    # lateness they no longer see (ended designation, unsigned charter) is not mailed.
+    claimed = _claim(notifications_for(recipient).filter(pk=notification_id))
+    if not claimed or not recipient.email:
         return False
     notification = claimed[0]
     _send(
@@ -99,8 +105,11 @@ def digest_send_daily(*, user_id: int, day: date) -> bool:
     """Send `user_id` one email listing their notifications not yet emailed; once per day."""
     if not _ledger(f"daily:{user_id}:{day.isoformat()}"):
         return False
-    notifications = _claim(Notification.objects.filter(recipient_id=user_id))
-    if not notifications or not notifications[0].recipient.email:
+    recipient = User.objects.filter(pk=user_id).first()
+    if recipient is None:
+        return False
+    notifications = _claim(notifications_for(recipient))  # see notification_send_email
+    if not notifications or not recipient.email:
         return False
     _send(
         notifications[0].recipient,
@@ -132,7 +141,7 @@ def weekly_digest_targets(today: date) -> list[tuple[int, int]]:
 def digest_send_weekly(*, user_id: int, partnership_id: int, today: date) -> bool:
     """Send a coordinator the week's stalled cases of the partnership: counts per reason and references.
 
-    Only cases the coordinator may see (visible_cases) are listed; once per ISO week.
+    Only cases whose lateness the coordinator reads are listed; once per ISO week.
     """
     year, week, _ = today.isocalendar()
     if not _ledger(f"weekly:{user_id}:{partnership_id}:{year}-W{week:02d}"):
@@ -148,7 +157,7 @@ def digest_send_weekly(*, user_id: int, partnership_id: int, today: date) -> boo
     user = membership.user
     flags = list(
         StallFlag.objects.open()
-        .filter(case__in=visible_cases(user).filter(partnership_id=partnership_id).values("pk"))
+        .filter(case_filter_showing(user, "case", "overdue"), case__partnership_id=partnership_id)
         .select_related("case")
         .order_by("rule", "since", "case__reference")
     )

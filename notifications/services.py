@@ -30,6 +30,7 @@ from notifications.models import (
     StallLevel,
 )
 from notifications.rules import RULES, RULES_BY_CODE, Delays, Responsible, default_days
+from notifications.selectors import notifications_for
 
 
 @dataclass
@@ -255,8 +256,10 @@ def _notify_pending(today: date) -> int:
 
 @transaction.atomic
 def notifications_mark_read(*, user, ids: list[int] | None = None) -> int:
-    """Mark the user's unread notifications (all, or those in `ids`) as read; returns how many."""
-    queryset = Notification.objects.unread().filter(recipient=user)
+    """Mark the user's unread notifications (all, or those in `ids`) as read;
+    returns how many. Only those the user may still see (`notifications_for`):
+    the count must not tell how many concern cases out of their sight."""
+    queryset = notifications_for(user).unread()
     if ids is not None:
         queryset = queryset.filter(pk__in=ids)
     return queryset.update(read_at=timezone.now())

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from casework.models import Bilan, Case, Decision, JournalEntry, ReferentDesignation
 from casework.models.codes import Adhesion, Orientation, Situation
+from permissions.services import case_grant_referent
 from tests.factories import make_case, make_coordinator, make_user, world
 
 D0 = date(2026, 1, 5)  # the day every test case is signalled
@@ -84,6 +85,8 @@ def designate(
     next_bilan_due_on=None,
 ) -> ReferentDesignation:
     decision = case.decisions.first() or decide(case, opened_on)
+    if referent is not None:  # as referent_designate does: the référent reads the full file
+        case_grant_referent(case=case, user=referent)
     return ReferentDesignation.objects.create(
         case=case,
         decision=decision,

@@ -96,3 +96,41 @@ def test_the_weekly_digest_lists_only_cases_the_coordinator_sees(stalled, w):
         is False
     )
     assert mail.outbox == []
+
+
+@pytest.fixture
+def unsigned(coord, w):
+    """A coordinator of the partnership who has not signed its charter: sees no case."""
+    from tests.factories import make_coordinator
+
+    user = make_coordinator(
+        coord.memberships.first().partnership,
+        institution=w["institutions"]["mairie_arras"],
+        signed=False,
+        username="unsigned",
+    )
+    user.email = "unsigned@example.org"
+    user.save(update_fields=["email"])
+    user.memberships.update(started_on=days(-365))
+    return user
+
+
+def test_no_email_tells_a_stall_the_recipient_may_not_read(
+    case, coord, unsigned, eager, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        stalls_scan(now=at(days(30)))
+    assert Notification.objects.filter(recipient=unsigned).exists()  # created, as for any coordinator
+    assert [email.to for email in mail.outbox] == [["coord@example.org"]]
+
+
+def test_no_daily_digest_tells_a_stall_the_recipient_may_not_read(
+    case, coord, unsigned, eager, django_capture_on_commit_callbacks
+):
+    notification_preference_set(user=unsigned, email_mode=EmailMode.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        stalls_scan(now=at(days(30)))
+    mail.outbox.clear()
+    assert digest_send_daily(user_id=unsigned.pk, day=days(31)) is False
+    assert mail.outbox == []
+    assert Notification.objects.filter(recipient=unsigned, emailed_at__isnull=True).exists()

@@ -66,6 +66,15 @@ def test_mark_all_read(client, stalled, coord):
     assert client.get(reverse("relances:mark_read")).status_code == 405
 
 
+def test_mark_all_read_counts_only_what_the_user_sees(client, stalled, centre, coord):
+    other = make_case(centre, signaled_on=days(1))
+    stalls_scan(now=at(days(31)))
+    Case.objects.filter(pk=other.pk).update(status=Case.Status.ARCHIVE)  # out of everyone's scope
+    client.force_login(coord)
+    response = client.post(reverse("relances:mark_read"), follow=True)
+    assert "1 notification marquée comme lue." in response.content.decode()
+
+
 def test_preferences_switch_to_daily_digest(client, coord):
     client.force_login(coord)
     assert client.get(reverse("relances:preferences")).status_code == 200
