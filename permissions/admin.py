@@ -10,8 +10,9 @@ change is logged), the access log and guardian's object permissions.
 
 Accounts: the permission groups that `permissions.services` manages (cell
 members, coordinators, institutions) are neither shown nor assignable here,
-and only a superuser may grant superuser status or per-user permissions:
-otherwise an account manager could give themself access to case data.
+only a superuser may grant superuser status or per-user permissions, and an
+account manager cannot change their own institution or rights: otherwise
+they could give themself access to case data.
 """
 
 from django.contrib import admin
@@ -98,6 +99,11 @@ class AccountAdmin(UserAdmin):
         readonly = ["last_login", "date_joined"]
         if not request.user.is_superuser:
             readonly += ["is_superuser", "user_permissions"]
+            if obj is not None and obj.pk == request.user.pk:
+                # An institution of the parquet, the PJJ or the SPIP reads the
+                # cases disclosed to it: an account manager does not choose
+                # their own, nor their own rights.
+                readonly += ["institution", "is_active", "is_staff", "groups"]
         return readonly
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

@@ -133,3 +133,33 @@ def test_saving_an_account_keeps_its_managed_groups(client, superuser):
         "Équipe",
         f"institution:{w['institutions']['pjj'].pk}:agents",
     }
+
+
+def test_an_account_manager_cannot_choose_their_own_institution(client, admin_account):
+    w = world()
+    parquet = w["institutions"]["parquet_arras"]
+    own = f"/admin/casework/user/{admin_account.pk}/change/"
+    form = client.get(own).content.decode()
+    assert 'name="institution"' not in form and 'name="is_staff"' not in form
+    response = client.post(
+        own,
+        {
+            "username": "admin",
+            "first_name": "A",
+            "last_name": "B",
+            "email": "",
+            "institution": parquet.pk,
+            "is_active": "on",
+            "is_staff": "on",
+            "last_login_0": "",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    admin_account.refresh_from_db()
+    assert admin_account.institution is None
+    assert not admin_account.groups.filter(name__startswith="institution:").exists()
+    # Another account's institution is theirs to set.
+    target = make_user("cible", institution=w["institutions"]["college"])
+    assert 'name="institution"' in client.get(f"/admin/casework/user/{target.pk}/change/").content.decode()
