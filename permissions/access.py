@@ -18,10 +18,10 @@ Rules, in plain language:
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from casework.models import Case, Membership, Partnership
+from casework.models import Case, JournalEntry, Membership, Partnership
 from permissions.models import Charter
 from permissions.seats import current_seats
 from permissions.services import has_signed_current_charter
@@ -55,6 +55,22 @@ def signed_coordinated_partnerships(user) -> list[Partnership]:
         if seat.role == Membership.Role.COORDONNATEUR and seat.signed
     }
     return list(Partnership.objects.filter(pk__in=ids)) if ids else []
+
+
+def journal_filter(user) -> Q:
+    """The journal entries `user` reads, among those of cases they read in full.
+
+    A "doublon possible" entry names the other open cases of the same youth in
+    the partnership: cases a référent or a break-the-glass reader may not see,
+    so only the partnership's signed coordinators read it (from the seats: no
+    query within a request).
+    """
+    coordinated = [
+        seat.partnership_id
+        for seat in current_seats(user)
+        if seat.role == Membership.Role.COORDONNATEUR and seat.signed
+    ]
+    return ~Q(kind=JournalEntry.Kind.DUPLICATE) | Q(case__partnership_id__in=coordinated)
 
 
 def is_signed_coordinator_of(user, partnership_id: int) -> bool:

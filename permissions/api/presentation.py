@@ -1,6 +1,6 @@
 """Case data as plain dicts, section by section, following the representation policy.
 
-Used by the read API (and usable by exports): `present_cases(cases)` turns
+Used by the read API (and usable by exports): `present_cases(cases, user)` turns
 cases fetched through `visible_cases` into dicts whose keys are exactly the
 sections their representation allows (`permissions.representations`). A key
 that the policy hides is absent, not null. Related rows are loaded in a
@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from casework.models import Case, JournalEntry, PendingStep, ReferentDesignation
 from notifications.selectors import annotate_stalls, stall_reasons
+from permissions.access import journal_filter
 from permissions.models import Disclosure
 from permissions.representations import Policy, policy_for
 
@@ -42,13 +43,16 @@ def with_related(queryset: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
-def load_full_only(cases: list[Case]) -> None:
-    """Attach `journal_rows` and `disclosure_rows` to the cases shown in full: two queries at most."""
+def load_full_only(cases: list[Case], user) -> None:
+    """Attach `journal_rows` (the entries `user` reads, `journal_filter`) and
+    `disclosure_rows` to the cases shown in full: two queries at most."""
     full_ids = [c.pk for c in cases if policy_for(c.representation).shows("journal")]
     journal, disclosures = defaultdict(list), defaultdict(list)
     if full_ids:
         for entry in (
-            JournalEntry.objects.filter(case_id__in=full_ids).select_related("actor").order_by("at", "id")
+            JournalEntry.objects.filter(journal_filter(user), case_id__in=full_ids)
+            .select_related("actor")
+            .order_by("at", "id")
         ):
             journal[entry.case_id].append(entry)
         for disclosure in Disclosure.objects.filter(case_id__in=full_ids).select_related("institution"):
@@ -150,9 +154,10 @@ def present_case(case: Case, today=None) -> dict:
     return data
 
 
-def present_cases(cases: Iterable[Case]) -> list[dict]:
+def present_cases(cases: Iterable[Case], user) -> list[dict]:
+    """`cases` (read through `visible_cases(user)`) as the dicts `user` receives."""
     cases = list(cases)
-    load_full_only(cases)
+    load_full_only(cases, user)
     today = timezone.localdate()
     return [present_case(case, today) for case in cases]
 

@@ -62,7 +62,7 @@ class CaseList(generics.GenericAPIView):
         page = visible_page(request.user, with_related(Case.objects.all()), list(ids))
         channel = Channel.SEARCH if request.query_params.get("search", "").strip() else Channel.API_LIST
         log_access(user=request.user, cases=page, channel=channel)
-        return self.get_paginated_response(present_cases(page))
+        return self.get_paginated_response(present_cases(page, request.user))
 
 
 class CaseDetail(generics.GenericAPIView):
@@ -75,7 +75,7 @@ class CaseDetail(generics.GenericAPIView):
         if case is None:
             raise Http404
         log_access(user=request.user, cases=case, channel=Channel.API_DETAIL)
-        [data] = present_cases([case])
+        [data] = present_cases([case], request.user)
         return Response(data)
 
 

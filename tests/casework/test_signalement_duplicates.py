@@ -3,9 +3,12 @@
 from datetime import date
 
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from casework.models import Case, JournalEntry, Youth
-from tests.factories import make_case, make_member, world
+from permissions.services import case_grant_referent
+from permissions.visibility import Representation, representation_for
+from tests.factories import make_case, make_coordinator, make_member, make_user, world
 
 
 def signalement_data(cell, commune, **overrides):
@@ -50,3 +53,30 @@ def test_an_out_of_scope_duplicate_gets_the_same_answer_as_no_duplicate(client):
     assert hidden.reference not in response.headers.get("Location", "")
     note = JournalEntry.objects.get(case=new, kind=JournalEntry.Kind.DUPLICATE)
     assert hidden.reference in note.summary  # for the coordinator, who reads the full file
+
+
+def test_only_the_coordinators_read_the_duplicate_note(client):
+    """The note names the youth's other open cases: the référent of the new
+    case reads its full file, but not those cases, nor the note."""
+    w = world()
+    centre, ouest = w["cells"]["Arras – centre"], w["cells"]["Arras – quartiers ouest"]
+    hidden = make_case(ouest, first_name="Léa", last_name="Dupré", birth_date=date(2010, 6, 1))
+    new = make_case(centre, first_name="Léa", last_name="Dupré", birth_date=date(2010, 6, 1))
+    coordinator = make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
+    referent = make_user("referent", institution=w["institutions"]["prev_spe"])
+    case_grant_referent(case=new, user=referent)
+    assert representation_for(referent, new) == Representation.FULL
+    assert representation_for(referent, hidden) is None
+
+    pages = [reverse("situations:detail", args=[new.pk]), reverse("situations:journal", args=[new.pk])]
+    client.force_login(coordinator)
+    for url in pages:
+        assert hidden.reference in client.get(url).content.decode(), url
+    api = APIClient()
+    api.force_authenticate(referent)
+    client.force_login(referent)
+    for url in pages:
+        body = client.get(url).content.decode()
+        assert "Doublon possible" not in body and hidden.reference not in body, url
+    journal = api.get(f"/api/v1/cases/{new.pk}/").json()["journal"]
+    assert journal and not any(hidden.reference in entry["summary"] for entry in journal)

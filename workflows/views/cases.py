@@ -28,7 +28,7 @@ from notifications.lateness import Late, late_items
 from notifications.models import StallFlag
 from notifications.selectors import annotate_stall_order, open_stall_flags_by_case, stall_reason_counts
 from permissions import roles
-from permissions.access import get_case_for_user, is_signed_coordinator
+from permissions.access import get_case_for_user, is_signed_coordinator, journal_filter
 from permissions.access_log import Channel, log_access
 from permissions.representations import case_ids_showing, cases_showing, cells_showing_cases, policy_for
 from permissions.visibility import visible_cases, visible_page
@@ -287,7 +287,13 @@ class CaseDetailView(View):
                 )
         # The latest entries; a file followed for years has hundreds (situations:journal).
         journal = (
-            list(case.journal.select_related("actor")[: JOURNAL_PREVIEW + 1]) if "journal" in policy else []
+            list(
+                case.journal.filter(journal_filter(request.user)).select_related("actor")[
+                    : JOURNAL_PREVIEW + 1
+                ]
+            )
+            if "journal" in policy
+            else []
         )
         context = {
             "case": case,
@@ -328,9 +334,8 @@ class CaseJournalView(View):
         if "journal" not in policy:
             raise Http404("Situation introuvable.")
         log_access(user=request.user, cases=case, channel=Channel.UI_DETAIL)
-        page = Paginator(case.journal.select_related("actor"), JOURNAL_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        entries = case.journal.filter(journal_filter(request.user)).select_related("actor")
+        page = Paginator(entries, JOURNAL_PAGE_SIZE).get_page(request.GET.get("page"))
         return render(request, self.template_name, {"case": case, "policy": policy, "page": page})
 
 

@@ -11,6 +11,7 @@ from casework.services.cases import YouthIdentity, case_signal, check_age, find_
 from casework.services.errors import ServiceError
 from casework.services.referents import referent_candidates
 from permissions import roles
+from permissions.access import journal_filter
 from permissions.visibility import representation_for, visible_cases
 from workflows import forms
 from workflows.services import complete_started
@@ -117,7 +118,7 @@ class TaskFormView(FormView):
         return super().get_context_data(
             case=self.case,
             due_on=task.data.get("due_on"),
-            journal=self.case.journal.select_related("actor")[:10],
+            journal=self.case.journal.filter(journal_filter(self.request.user)).select_related("actor")[:10],
             note_warning=forms.NOTE_WARNING,
             **kwargs,
         )
