@@ -20,8 +20,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from casework.models import Case
 from meetings.models import AgendaItem, Attendance, Seance
-from permissions.representations import SECTIONS, Policy
-from permissions.visibility import Representation, visible_cases
+from permissions.representations import SECTIONS, Policy, cases_showing
+from permissions.visibility import Representation
 
 # Two lines in the PDF footer, one sentence on the page.
 CONFIDENTIAL_LINES = (
@@ -73,8 +73,16 @@ def releve_policy(representation: str) -> Policy:
     )
 
 
+# What a row tells besides the case's facts: why it was on the agenda (lateness,
+# a bilan) and what the cell decided (orientations, bilan outcome).
+ROW_SECTIONS = ("orientations", "bilan_outcomes", "overdue")
+
+
 def releve_rows(seance: Seance, reader) -> tuple[list[ReleveRow], int]:
-    """Decided and postponed items the reader may see, in agenda order; and how many were left out."""
+    """Decided and postponed items of the cases the reader reads as a cell
+    summary or in full (ROW_SECTIONS), in agenda order; and how many were left
+    out. An attendee who now reads a case only as a scoped summary (their
+    membership ended, a disclosure to their institution remains) gets no row."""
     items = list(
         seance.items.exclude(status=AgendaItem.Status.PENDING)
         .select_related("postponed_to")
@@ -82,7 +90,7 @@ def releve_rows(seance: Seance, reader) -> tuple[list[ReleveRow], int]:
     )
     cases = {
         case.pk: case
-        for case in visible_cases(reader)
+        for case in cases_showing(reader, *ROW_SECTIONS)
         .filter(pk__in=[item.case_id for item in items])
         .select_related("youth", "commune")
         .prefetch_related("motifs")

@@ -9,11 +9,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from meetings import services
-from meetings.releve import CONFIDENTIAL_LINES
+from meetings.releve import CONFIDENTIAL_LINES, releve_rows
+from permissions.disclosures import disclosure_create
 from permissions.models import AccessLog
 from permissions.representations import policy_for
-from permissions.visibility import Representation
-from tests.factories import make_coordinator
+from permissions.services import user_sync_groups
+from permissions.visibility import Representation, representation_for
+from tests.factories import make_coordinator, make_user
 from tests.meetings.conftest import DAY, TODAY
 
 ORIENT = {
@@ -162,3 +164,18 @@ def test_in_a_strict_cell_attendees_read_the_cases_of_their_seance(client, cell,
     client.force_login(member)
     page = client.get(reverse("seances:releve", args=[seance.pk])).content.decode()
     assert on_agenda.reference in page and elsewhere.reference not in page
+
+
+def test_a_reader_of_scoped_summaries_gets_no_row(decided, coord, w):
+    """Lateness, bilan outcomes and the decision are not in a scoped summary:
+    a former attendee who now reads the case through a disclosure to their
+    institution does not read its row (it is counted as left out)."""
+    seance, case, postponed = decided
+    disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
+    magistrate = make_user("magistrat", institution=w["institutions"]["parquet_arras"])
+    user_sync_groups(user=magistrate)
+    assert representation_for(magistrate, case) == Representation.SCOPED_SUMMARY
+    rows, left_out = releve_rows(seance, magistrate)
+    assert rows == [] and left_out == 2
+    rows, left_out = releve_rows(seance, coord)
+    assert [row.case for row in rows] == [case, postponed] and left_out == 0
