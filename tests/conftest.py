@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from scripts.check_services import PG_START, REDIS_START, reachable
-from tests.factories import make_coordinator, make_member, world
+from tests.factories import make_coordinator, make_member, make_user, world
 
 pytest_plugins = ("celery.contrib.pytest",)
 
@@ -75,3 +75,13 @@ def coord(w):
 def member(w, cell):
     """Signed Éducation nationale member of "Arras – centre": cell summaries."""
     return make_member(cell, institution=w["institutions"]["college"])
+
+
+@pytest.fixture
+def magistrate(w):
+    """Agent of the parquet d'Arras: scoped summaries of the cases disclosed to it."""
+    from permissions.services import user_sync_groups
+
+    user = make_user("magistrat", institution=w["institutions"]["parquet_arras"])
+    user_sync_groups(user=user)
+    return user

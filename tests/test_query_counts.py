@@ -26,15 +26,6 @@ SIZES = (5, 30)
 
 
 @pytest.fixture
-def magistrate(w):
-    user = make_user(institution=w["institutions"]["parquet_arras"])
-    from permissions import services as access
-
-    access.user_sync_groups(user=user)
-    return user
-
-
-@pytest.fixture
 def signal(w, cell, member):
     def _signal(n: int):
         return [

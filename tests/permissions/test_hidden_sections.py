@@ -6,27 +6,15 @@ matching "motif = réitération", the cells of their cases in a menu, or the
 cases sorted by how stalled they are would tell them exactly that.
 """
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
-from casework.models.codes import Motif, PlanMeasure, Profil
-from casework.services.cases import YouthIdentity
+from casework.models.codes import Motif, Profil
 from notifications.services import stalls_scan
 from permissions.disclosures import disclosure_create
 from permissions.representations import case_ids_showing
-from permissions.services import user_sync_groups
 from tests.factories import make_case, make_user
 from tests.notifications.conftest import at, days, following
-from workflows.services import case_signal_and_start
-
-
-@pytest.fixture
-def magistrate(w):
-    user = make_user("magistrat", institution=w["institutions"]["parquet_arras"])
-    user_sync_groups(user=user)
-    return user
 
 
 @pytest.fixture
@@ -106,58 +94,6 @@ def test_a_section_no_id_set_can_serve_is_refused(magistrate):
         case_ids_showing(magistrate, "measures")
     with pytest.raises(KeyError, match="journl"):
         case_ids_showing(magistrate, "journl")
-
-
-@pytest.fixture
-def started(coord, member, cell, w):
-    """A case signalled through the parcours (an open "examen" task), disclosed to the parquet."""
-    case = case_signal_and_start(
-        cell=cell,
-        identity=YouthIdentity(
-            first_name="Léo",
-            last_name="Martin",
-            birth_date=date(2010, 3, 14),
-            sex="M",
-            commune_id=w["communes"]["Arras"].pk,
-        ),
-        source_institution=w["institutions"]["college"],
-        motifs=[Motif.ABSENTEISME],
-        profil=Profil.DECROCHEUR,
-        plan_measure=PlanMeasure.M2,
-        signaled_on=date.today(),
-        by=member,
-    )
-    disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
-    return case
-
-
-def test_the_case_file_shows_no_current_step_to_a_scoped_summary(client, magistrate, coord, started):
-    url = reverse("situations:detail", args=[started.pk])
-    client.force_login(coord)
-    response = client.get(url)
-    assert [item["task"].flow_task.name for item in response.context["tasks"]] == ["examen"]
-    assert "Étapes en cours" in response.content.decode()
-    client.force_login(magistrate)
-    response = client.get(url)
-    assert response.status_code == 200 and response.context["tasks"] == []
-    assert "Étapes en cours" not in response.content.decode()
-
-
-def test_the_parcours_pages_are_for_full_readers_only(client, magistrate, coord, member, started):
-    task = started.processes.get().task_set.get(flow_task_type="HUMAN", status="NEW")
-    pages = [
-        f"/app/case/{task.process_id}/examen/{task.pk}/detail/",
-        f"/app/case/{task.process_id}/chart/",
-    ]
-    client.force_login(coord)
-    for url in pages:
-        assert client.get(url).status_code == 200, url
-    assert started.reference in client.get("/app/case/tasks/").content.decode()
-    for reader in (magistrate, member):  # scoped summary, cell summary
-        client.force_login(reader)
-        for url in pages:
-            assert client.get(url).status_code == 404, (reader, url)
-        assert started.reference not in client.get("/app/case/tasks/").content.decode()
 
 
 def test_a_scoped_summary_names_the_referent_s_institution_not_the_referent(
