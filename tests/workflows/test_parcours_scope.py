@@ -15,16 +15,22 @@ def started(coord, signal, w):
     return case
 
 
-def test_the_case_file_shows_no_current_step_to_a_scoped_summary(client, magistrate, coord, started):
+def test_the_case_file_shows_the_current_steps_to_full_readers_only(
+    client, magistrate, coord, member, started
+):
     url = reverse("situations:detail", args=[started.pk])
     client.force_login(coord)
     response = client.get(url)
     assert [item["task"].flow_task.name for item in response.context["tasks"]] == ["examen"]
     assert "Étapes en cours" in response.content.decode()
-    client.force_login(magistrate)
-    response = client.get(url)
-    assert response.status_code == 200 and response.context["tasks"] == []
-    assert "Étapes en cours" not in response.content.decode()
+    for reader in (magistrate, member):  # scoped summary, cell summary
+        client.force_login(reader)
+        response = client.get(url)
+        assert response.status_code == 200 and response.context["tasks"] == [], reader
+        page = response.content.decode()
+        assert "Étapes en cours" not in page and "Examen en cellule" not in page, reader
+    # The cell summary keeps its lateness card; the scoped summary has none.
+    assert "Retards et blocages" in page
 
 
 def test_the_parcours_pages_are_for_full_readers_only(client, magistrate, coord, member, started):

@@ -268,9 +268,10 @@ class CaseDetailView(View):
         log_access(user=request.user, cases=case, channel=Channel.UI_DETAIL)
         process = case.processes.order_by("-pk").first()
         tasks = []
-        # The current steps carry their deadlines and whom they are assigned to:
-        # the lateness section (and the référent's name), which scoped summaries hide.
-        if process is not None and "overdue" in policy:
+        # The current steps carry their measures' deadlines and whom they are
+        # assigned to: the parcours, shown with the full file only (as the
+        # parcours pages and task lists); summaries keep the lateness alone.
+        if process is not None and "journal" in policy:
             for task in CaseTask.objects.filter(
                 process=process, flow_task_type="HUMAN", status__in=[STATUS.NEW, STATUS.ASSIGNED]
             ).select_related("owner"):
