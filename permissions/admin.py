@@ -8,16 +8,33 @@ journal, bilans, decisions and measures, disclosures, charters and
 signatures, memberships (coordinators manage those in the app, where every
 change is logged), the access log and guardian's object permissions.
 
+Neither are API tokens (rest_framework.authtoken) nor TOTP devices
+(django_otp): minting a token for someone, or adding a device to their
+account, is logging in as them. Users get a token from /api/v1/auth/token/
+(password and second factor) and enrol a device on their own 2FA pages.
+
 Accounts: the permission groups that `permissions.services` manages (cell
 members, coordinators, institutions) are neither shown nor assignable here,
-only a superuser may grant superuser status or per-user permissions, and an
-account manager cannot change their own institution or rights: otherwise
-they could give themself access to case data.
+only a superuser may grant superuser or staff status or per-user
+permissions, and an account manager cannot change their own institution or
+rights: otherwise they could give themself access to case data. Nor can an
+account manager attach an account to a parquet, the PJJ or a SPIP (its
+agents read the cases disclosed to the institution), nor change another
+account that only a superuser manages (superusers, staff, agents of those
+institutions): choosing someone's password is logging in as them.
+
+What the product's own screens change through a service (re-syncing grants)
+is read-only here once it matters: a cell's partnership and strict
+need-to-know, the kind of an institution in use.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.shortcuts import redirect
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import TokenProxy
 from viewflow.workflow.models import Process, Task
 
 from casework.models import (
@@ -32,6 +49,39 @@ from casework.models import (
     User,
 )
 from permissions.services import MANAGED_GROUP_REGEX
+
+CELL_RIGHTS_LOCKED = (
+    "Le partenariat et le « besoin d'en connaître strict » d'une cellule existante ne se changent pas ici : "
+    "les droits de lecture de ses situations en dépendent. Le besoin d'en connaître strict se règle dans "
+    "l'application, menu « Séances », par un coordonnateur du partenariat : les droits y sont recalculés aussitôt."
+)
+INSTITUTION_KIND_LOCKED = (
+    "Le type d'une institution à laquelle des comptes, des membres ou des partages sont rattachés ne se change "
+    "pas : il décide des droits de ses agents (situations partagées, référents, indicateurs). "
+    "Créez une nouvelle institution et rattachez-y les comptes."
+)
+DISCLOSABLE_INSTITUTION_REFUSED = (
+    "Seul un superutilisateur rattache un compte au parquet, à la PJJ ou au SPIP : "
+    "ses agents lisent les situations partagées avec l'institution."
+)
+ACCOUNT_RESERVED = (
+    "Compte en lecture seule : seul un superutilisateur modifie les superutilisateurs, les comptes "
+    "d'administration et les comptes du parquet, de la PJJ ou du SPIP."
+)
+PASSWORD_RESERVED = (
+    "Seul un superutilisateur change le mot de passe de ce compte (superutilisateur, compte "
+    "d'administration, ou agent du parquet, de la PJJ ou du SPIP)."
+)
+
+
+def reserved_to_superusers(account: User) -> bool:
+    """Accounts only a superuser may change: other administrators, and the
+    agents who read disclosed cases (their password is their cases)."""
+    return (
+        account.is_superuser
+        or account.is_staff
+        or (account.institution_id is not None and account.institution.kind in Institution.DISCLOSABLE_KINDS)
+    )
 
 
 @admin.register(Departement)
@@ -72,16 +122,48 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 @admin.register(Cell)
 class CellAdmin(admin.ModelAdmin):
+    """Switching strict need-to-know goes through `meetings.services.cell_need_to_know_set`
+    (the Séances screen), which re-syncs every grant of the cell's cases; a save here
+    would not. A new cell has no case yet, so both fields are free on creation."""
+
     list_display = ["name", "partnership", "kind", "strict_need_to_know", "is_active"]
     list_filter = ["partnership", "kind"]
     filter_horizontal = ["communes"]
+    fields = ["partnership", "name", "kind", "communes", "strict_need_to_know", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["partnership", "strict_need_to_know"] if obj is not None else []
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            fieldsets = [(None, {**fieldsets[0][1], "description": CELL_RIGHTS_LOCKED})]
+        return fieldsets
+
+
+def institution_in_use(institution: Institution) -> bool:
+    return institution.agents.exists() or institution.memberships.exists() or institution.disclosures.exists()
 
 
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    """An institution's kind decides its agents' rights (`user_sync_groups`, référent
+    eligibility, préfecture aggregates): it is fixed once accounts, seats or disclosures
+    point at the institution, rather than re-synced from a save here."""
+
     list_display = ["name", "kind", "departement"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    fields = ["name", "kind", "departement", "tribunal"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["kind"] if obj is not None and institution_in_use(obj) else []
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if "kind" in self.get_readonly_fields(request, obj):
+            fieldsets = [(None, {**fieldsets[0][1], "description": INSTITUTION_KIND_LOCKED})]
+        return fieldsets
 
 
 @admin.register(User)
@@ -95,16 +177,44 @@ class AccountAdmin(UserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
 
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
+            return True
+        # Also closes the password form (UserAdmin checks this permission there).
+        return not reserved_to_superusers(obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            messages.info(request, ACCOUNT_RESERVED)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        account = self.get_object(request, unquote(id))
+        if account is not None and self.has_view_permission(request, account):
+            if not self.has_change_permission(request, account):
+                messages.error(request, PASSWORD_RESERVED)
+                return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", account.pk)
+        return super().user_change_password(request, id, form_url)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = ["last_login", "date_joined"]
         if not request.user.is_superuser:
-            readonly += ["is_superuser", "user_permissions"]
+            readonly += ["is_superuser", "is_staff", "user_permissions"]
             if obj is not None and obj.pk == request.user.pk:
                 # An institution of the parquet, the PJJ or the SPIP reads the
                 # cases disclosed to it: an account manager does not choose
                 # their own, nor their own rights.
-                readonly += ["institution", "is_active", "is_staff", "groups"]
+                readonly += ["institution", "is_active", "groups"]
         return readonly
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "institution" and not request.user.is_superuser:
+            # Neither offered nor accepted: a posted parquet/PJJ/SPIP is an invalid choice.
+            kwargs["queryset"] = Institution.objects.exclude(kind__in=Institution.DISCLOSABLE_KINDS)
+            kwargs["error_messages"] = {"invalid_choice": DISCLOSABLE_INSTITUTION_REFUSED}
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "groups":
@@ -123,7 +233,9 @@ admin.site.unregister(Group)
 
 # viewflow registers its processes and tasks; each one points at a case (and
 # the list alone tells how many parcours run), so they stay out of the admin.
-for _model in (Process, Task):
+# DRF's token admin and django_otp's device admin let whoever holds the admin
+# log in as anyone (mint a token, read one, add a device): out too.
+for _model in (Process, Task, TokenProxy, TOTPDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
 

@@ -1,10 +1,26 @@
 """Django's admin: reference data and accounts only; no youth or case data, even for a superuser."""
 
+from html import unescape
+
 import pytest
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
-from permissions.services import administrators_group, cell_members_group, user_sync_groups
-from tests.factories import make_case, make_user, world
+from casework.models import Cell, Institution, User
+from meetings.services import cell_need_to_know_set
+from permissions.admin import (
+    ACCOUNT_RESERVED,
+    CELL_RIGHTS_LOCKED,
+    DISCLOSABLE_INSTITUTION_REFUSED,
+    INSTITUTION_KIND_LOCKED,
+    PASSWORD_RESERVED,
+)
+from permissions.disclosures import disclosure_create
+from permissions.services import administrators_group, cell_members_group, institution_group, user_sync_groups
+from permissions.visibility import representation_for
+from tests.factories import make_case, make_member, make_user, world
 
 CASE_DATA_MODELS = [
     "casework/youth",
@@ -27,6 +43,10 @@ CASE_DATA_MODELS = [
     "permissions/casegroupobjectpermission",
     "viewflow/process",
     "viewflow/task",
+    # Logging in as someone: an API token minted for them, a TOTP device added to their account.
+    "authtoken/tokenproxy",
+    "authtoken/token",
+    "otp_totp/totpdevice",
 ]
 
 
@@ -163,3 +183,188 @@ def test_an_account_manager_cannot_choose_their_own_institution(client, admin_ac
     # Another account's institution is theirs to set.
     target = make_user("cible", institution=w["institutions"]["college"])
     assert 'name="institution"' in client.get(f"/admin/casework/user/{target.pk}/change/").content.decode()
+
+
+NEW_PASSWORD = {"password1": "Xk9!pqZ#2vLm", "password2": "Xk9!pqZ#2vLm", "usable_password": "true"}
+
+
+def account_form(user, **changes) -> dict:
+    """The change form of `user` as the admin posts it, with `changes`."""
+    data = {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "institution": user.institution_id or "",
+        "is_active": "on",
+        "last_login_0": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# --- Logging in as someone else: API tokens and TOTP devices stay out of the admin ---------
+
+
+def test_a_superuser_cannot_mint_a_token_or_a_device_for_someone_else(client, superuser, coord, cell):
+    case = make_case(cell, last_name="Secret")
+    assert client.post("/admin/authtoken/tokenproxy/add/", {"user": coord.pk}).status_code == 404
+    assert client.post("/admin/otp_totp/totpdevice/add/", {"user": coord.pk, "name": "x"}).status_code == 404
+    assert not Token.objects.filter(user=coord).exists()
+    assert not TOTPDevice.objects.filter(user=coord).exists()
+    # Their own token still comes from the API's login (password, and the second factor when required).
+    api = APIClient()
+    response = api.post("/api/v1/auth/token/", {"username": coord.username, "password": "pw"}, format="json")
+    assert response.status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert case.pk in [row["id"] for row in api.get("/api/v1/cases/").json()["results"]]
+
+
+# --- Account managers: no puppet in the parquet, the PJJ or the SPIP ------------------------
+
+
+@pytest.mark.parametrize("institution", ["parquet_arras", "pjj", "spip"])
+def test_an_account_manager_cannot_attach_an_account_to_an_institution_that_reads_disclosures(
+    client, admin_account, coord, cell, w, institution
+):
+    case = make_case(cell, last_name="Partage")
+    disclosure_create(case=case, institution=w["institutions"][institution], reason="Protocole", by=coord)
+    password = "Xk9!pqZ#2vLm"
+    response = client.post(
+        "/admin/casework/user/add/",
+        {"username": "marionnette", "password1": password, "password2": password, "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    puppet = User.objects.get(username="marionnette")
+    change = f"/admin/casework/user/{puppet.pk}/change/"
+    offered = client.get(change).context["adminform"].form.fields["institution"].queryset
+    assert w["institutions"]["college"] in offered
+    assert not offered.filter(kind__in=Institution.DISCLOSABLE_KINDS).exists()
+    # A hand-made POST is refused too, and says why.
+    response = client.post(change, account_form(puppet, institution=w["institutions"][institution].pk))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["institution"] == [DISCLOSABLE_INSTITUTION_REFUSED]
+    puppet.refresh_from_db()
+    assert puppet.institution is None
+    assert not puppet.groups.exists()
+    assert representation_for(puppet, case) is None
+
+
+def test_a_superuser_attaches_an_account_to_the_parquet(client, superuser, w):
+    target = make_user("substitut")
+    response = client.post(
+        f"/admin/casework/user/{target.pk}/change/",
+        account_form(target, institution=w["institutions"]["parquet_arras"].pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(target.groups.values_list("name", flat=True)) == [
+        institution_group(w["institutions"]["parquet_arras"]).name
+    ]
+
+
+@pytest.mark.parametrize("kind", ["superuser", "manager", "magistrate"])
+def test_an_account_manager_cannot_change_accounts_only_a_superuser_manages(client, admin_account, w, kind):
+    target = {
+        "superuser": lambda: make_user("root", is_staff=True, is_superuser=True),
+        "manager": lambda: make_user("gestionnaire2", is_staff=True),
+        "magistrate": lambda: make_user("magistrat", institution=w["institutions"]["parquet_arras"]),
+    }[kind]()
+    change = f"/admin/casework/user/{target.pk}/change/"
+    page = client.get(change)
+    assert page.status_code == 200  # still listed and readable
+    body = unescape(page.content.decode())
+    assert 'name="username"' not in body and 'name="email"' not in body
+    assert ACCOUNT_RESERVED in body
+    assert client.post(change, account_form(target, email="pirate@example.invalid")).status_code == 403
+    password = f"/admin/casework/user/{target.pk}/password/"
+    for response in (
+        client.get(password, follow=True),
+        client.post(password, NEW_PASSWORD, follow=True),
+    ):
+        assert response.redirect_chain == [(change, 302)]
+        assert PASSWORD_RESERVED in unescape(response.content.decode())
+    target.refresh_from_db()
+    assert target.email == "" and target.check_password("pw")
+
+
+def test_an_account_manager_manages_other_accounts_and_their_own_password(client, admin_account, w):
+    target = make_user("agent", institution=w["institutions"]["college"])
+    for account in (target, admin_account):
+        response = client.post(f"/admin/casework/user/{account.pk}/password/", NEW_PASSWORD)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        account.refresh_from_db()
+        assert account.check_password("Xk9!pqZ#2vLm")
+    response = client.post(
+        f"/admin/casework/user/{target.pk}/change/",
+        account_form(target, email="agent@example.invalid", institution=w["institutions"]["police"].pk),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target.refresh_from_db()
+    assert (target.email, target.institution) == ("agent@example.invalid", w["institutions"]["police"])
+
+
+def test_only_a_superuser_grants_staff_status(client, admin_account, w):
+    target = make_user("agent", institution=w["institutions"]["college"])
+    change = f"/admin/casework/user/{target.pk}/change/"
+    assert 'name="is_staff"' not in client.get(change).content.decode()
+    response = client.post(change, account_form(target, is_staff="on"))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    target.refresh_from_db()
+    assert not target.is_staff
+
+
+# --- What a service re-syncs is read-only in the admin --------------------------------------
+
+
+def test_a_cells_partnership_and_strict_need_to_know_are_read_only_once_created(
+    client, admin_account, coord, cell, w
+):
+    case = make_case(cell, last_name="Strict")
+    member = make_member(cell, institution=w["institutions"]["college"])
+    change = f"/admin/casework/cell/{cell.pk}/change/"
+    body = unescape(client.get(change).content.decode())
+    assert 'name="strict_need_to_know"' not in body and 'name="partnership"' not in body
+    assert "menu « Séances »" in CELL_RIGHTS_LOCKED and CELL_RIGHTS_LOCKED in body
+    response = client.post(
+        change,
+        {
+            "partnership": w["partnerships"]["lens"].pk,
+            "name": cell.name,
+            "kind": cell.kind,
+            "communes": [c.pk for c in cell.communes.all()],
+            "strict_need_to_know": "on",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    stored = Cell.objects.get(pk=cell.pk)
+    assert (stored.partnership, stored.strict_need_to_know) == (w["partnerships"]["arras"], False)
+    assert representation_for(member, case) == "cell_summary"
+    # The Séances screen's service switches it and re-syncs the grants.
+    cell_need_to_know_set(cell=cell, strict=True, by=coord)
+    assert representation_for(member, case) is None
+    # A new cell has no case yet: both are set on creation.
+    add = client.get("/admin/casework/cell/add/").content.decode()
+    assert 'name="strict_need_to_know"' in add and 'name="partnership"' in add
+
+
+def test_the_kind_of_an_institution_in_use_is_read_only(client, admin_account, w):
+    college = w["institutions"]["college"]
+    agent = make_user("agent", institution=college)
+    change = f"/admin/casework/institution/{college.pk}/change/"
+    body = unescape(client.get(change).content.decode())
+    assert 'name="kind"' not in body and INSTITUTION_KIND_LOCKED in body
+    response = client.post(
+        change,
+        {"name": college.name, "kind": Institution.Kind.PARQUET, "departement": college.departement_id or ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    college.refresh_from_db()
+    assert college.kind == Institution.Kind.EDUCATION_NATIONALE
+    user_sync_groups(user=agent)
+    assert not agent.groups.exists()
+    # Unused, its kind is still a typo to fix.
+    police = w["institutions"]["police"]
+    assert 'name="kind"' in client.get(f"/admin/casework/institution/{police.pk}/change/").content.decode()
