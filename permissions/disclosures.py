@@ -1,7 +1,9 @@
 """Disclosure services: a coordinator shares a case's scoped summary with an institution.
 
 Only institutions of `Institution.DISCLOSABLE_KINDS` (parquet, PJJ, SPIP) may
-receive one, for a stated reason, until an end date: 6 months by default, 12
+receive one, and only those competent for the case's commune (`competent_institutions`:
+the parquet of its ressort judiciaire, the PJJ and SPIP services of its
+département), for a stated reason, until an end date: 6 months by default, 12
 at most. Expiry needs no job: visibility checks the dates at every read.
 Creating and revoking write the case journal (kind "disclosure").
 """
@@ -10,6 +12,7 @@ import calendar
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from casework.models import Case, Institution
@@ -28,6 +31,10 @@ NO_REASON = "Indiquez le motif du partage."
 ENDS_BEFORE_START = "La date de fin du partage doit être postérieure à sa date de début."
 TOO_LONG = "Un partage dure au plus {months} mois : choisissez une date de fin au plus tard le {limit}."
 STARTS_IN_PAST = "La date de début du partage ne peut pas être passée."
+NOT_COMPETENT = (
+    "« {institution} » n'est pas compétent pour la commune de la situation ({commune}) : "
+    "partagez avec le parquet de son ressort ({tribunal}) ou les services PJJ et SPIP de son département."
+)
 CASE_CLOSED = "Cette situation n'est plus suivie : elle ne peut plus être partagée."
 ALREADY_REVOKED = "Ce partage a déjà été révoqué."
 
@@ -41,6 +48,21 @@ def add_months(day: date, months: int) -> date:
 
 def default_end(starts_on: date) -> date:
     return add_months(starts_on, DEFAULT_MONTHS)
+
+
+def competent_institutions(case: Case) -> QuerySet[Institution]:
+    """The institutions `case` may be shared with: the parquet of its commune's
+    ressort judiciaire, the PJJ and SPIP services of its commune's département
+    (domain.md §2: the commune routes the magistrate's view). A summary sent
+    to another jurisdiction would reach agents with no part in the case."""
+    commune = case.commune
+    return Institution.objects.filter(
+        Q(kind=Institution.Kind.PARQUET, tribunal_id=commune.tribunal_id)
+        | Q(
+            kind__in=Institution.DISCLOSABLE_KINDS - {Institution.Kind.PARQUET},
+            departement_id=commune.arrondissement.departement_id,
+        )
+    ).order_by("name")
 
 
 @transaction.atomic
@@ -65,6 +87,12 @@ def disclosure_create(
         raise ServiceError(CASE_CLOSED)
     if institution.kind not in Institution.DISCLOSABLE_KINDS:
         raise ServiceError(NOT_DISCLOSABLE.format(institution=institution))
+    if not competent_institutions(case).filter(pk=institution.pk).exists():
+        raise ServiceError(
+            NOT_COMPETENT.format(
+                institution=institution, commune=case.commune, tribunal=case.commune.tribunal
+            )
+        )
     reason = reason.strip()
     if not reason:
         raise ServiceError(NO_REASON)

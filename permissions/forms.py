@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from casework.models import Cell, Institution, Membership, Partnership, User
-from permissions.disclosures import MAX_MONTHS, add_months, default_end
+from permissions.disclosures import MAX_MONTHS, add_months, competent_institutions, default_end
 
 
 class CharterAdoptForm(forms.Form):
@@ -33,7 +33,8 @@ class MembershipStartForm(forms.Form):
 class DisclosureForm(forms.Form):
     institution = forms.ModelChoiceField(
         label="Partager avec",
-        queryset=Institution.objects.filter(kind__in=Institution.DISCLOSABLE_KINDS).order_by("name"),
+        queryset=Institution.objects.none(),
+        help_text="Le parquet du ressort de la commune, ou les services PJJ et SPIP de son département.",
     )
     reason = forms.CharField(label="Motif du partage", max_length=300)
     ends_on = forms.DateField(
@@ -42,8 +43,9 @@ class DisclosureForm(forms.Form):
         help_text=f"6 mois par défaut, {MAX_MONTHS} mois au plus.",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = competent_institutions(case)
         today = timezone.localdate()
         self.fields["ends_on"].initial = default_end(today)
         self.fields["ends_on"].widget.attrs["max"] = add_months(today, MAX_MONTHS).isoformat()

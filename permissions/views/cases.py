@@ -21,7 +21,7 @@ ACCESS_LOG_PAGE = 50
 
 def disclosures(request, pk):
     case = get_coordinated_case_for_user(request.user, pk)
-    form = DisclosureForm(request.POST or None)
+    form = DisclosureForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         try:
             disclosure_create(case=case, by=request.user, **form.cleaned_data)

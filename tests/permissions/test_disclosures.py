@@ -3,9 +3,10 @@
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import JournalEntry
+from casework.models import Departement, Institution, JournalEntry, TribunalJudiciaire
 from casework.services.errors import ServiceError
 from permissions.disclosures import add_months, disclosure_create, disclosure_revoke
 from permissions.services import user_sync_groups
@@ -142,3 +143,46 @@ def test_only_a_signed_coordinator_of_the_case_shares(setting, who):
     disclosure = share(w, coord, case)
     with pytest.raises(ServiceError, match="coordonnateur"):
         disclosure_revoke(disclosure=disclosure, by=by)
+
+
+@pytest.fixture
+def elsewhere(setting):
+    """A parquet of another ressort and a PJJ service of another département."""
+    other = Departement.objects.create(code="59", name="Nord")
+    tribunal = TribunalJudiciaire.objects.create(name="Tribunal judiciaire de Lille", departement=other)
+    return {
+        "parquet": Institution.objects.create(
+            name="Parquet du TJ de Lille", kind=Institution.Kind.PARQUET, departement=other, tribunal=tribunal
+        ),
+        "pjj": Institution.objects.create(
+            name="UEMO PJJ de Lille", kind=Institution.Kind.PJJ, departement=other
+        ),
+    }
+
+
+def test_a_summary_goes_only_to_the_institutions_competent_for_the_case_s_commune(setting, elsewhere):
+    w, coord, magistrate, case = setting
+    lens_case = make_case(w["cells"]["Lens-Liévin"])  # ressort of Béthune, same département
+    for institution in (elsewhere["parquet"], elsewhere["pjj"]):
+        with pytest.raises(ServiceError, match="n'est pas compétent pour la commune"):
+            disclosure_create(case=case, institution=institution, reason="Protocole", by=coord)
+    lens_coord = make_coordinator(w["partnerships"]["lens"], institution=w["institutions"]["mairie_lens"])
+    with pytest.raises(ServiceError, match="Tribunal judiciaire de Béthune"):
+        disclosure_create(
+            case=lens_case, institution=w["institutions"]["parquet_arras"], reason="P", by=lens_coord
+        )
+    assert not case.disclosures.exists() and not lens_case.disclosures.exists()
+    # The PJJ and SPIP services of the département remain competent for Lens.
+    share(w, lens_coord, lens_case, institution="pjj")
+
+
+def test_the_share_form_lists_the_competent_institutions_only(client, setting, elsewhere):
+    w, coord, magistrate, case = setting
+    client.force_login(coord)
+    url = reverse("permissions:disclosures", args=[case.pk])
+    choices = {str(i) for i in client.get(url).context["form"].fields["institution"].queryset}
+    assert choices == {"Parquet du TJ d'Arras", "UEMO PJJ d'Arras", "SPIP du Pas-de-Calais"}
+    response = client.post(
+        url, {"institution": elsewhere["parquet"].pk, "reason": "P", "ends_on": "2099-01-01"}
+    )
+    assert response.status_code == 400 and not case.disclosures.exists()
