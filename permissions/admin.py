@@ -43,6 +43,7 @@ from casework.models import (
     Commune,
     Departement,
     Institution,
+    Membership,
     Partnership,
     StepDeadline,
     TribunalJudiciaire,
@@ -70,7 +71,8 @@ ACCOUNT_RESERVED = (
 )
 PASSWORD_RESERVED = (
     "Seul un superutilisateur change le mot de passe de ce compte (superutilisateur, compte "
-    "d'administration, ou agent du parquet, de la PJJ ou du SPIP)."
+    "d'administration, agent du parquet, de la PJJ ou du SPIP, ou membre en fonction d'un partenariat : "
+    "il lit des situations)."
 )
 
 
@@ -193,7 +195,13 @@ class AccountAdmin(UserAdmin):
     def user_change_password(self, request, id, form_url=""):
         account = self.get_object(request, unquote(id))
         if account is not None and self.has_view_permission(request, account):
-            if not self.has_change_permission(request, account):
+            if not self.has_change_permission(request, account) or (
+                not request.user.is_superuser
+                and account.pk != request.user.pk
+                and Membership.objects.current().filter(user=account).exists()
+            ):
+                # A seated member reads case files: choosing their password
+                # (before they enrol a second factor) is reading those files.
                 messages.error(request, PASSWORD_RESERVED)
                 return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", account.pk)
         return super().user_change_password(request, id, form_url)

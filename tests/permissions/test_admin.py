@@ -305,6 +305,17 @@ def test_an_account_manager_manages_other_accounts_and_their_own_password(client
     assert (target.email, target.institution) == ("agent@example.invalid", w["institutions"]["police"])
 
 
+def test_an_account_manager_does_not_choose_the_password_of_a_seated_member(client, admin_account, cell, w):
+    member = make_member(cell, institution=w["institutions"]["college"])
+    change = f"/admin/casework/user/{member.pk}/change/"
+    password = f"/admin/casework/user/{member.pk}/password/"
+    response = client.post(password, NEW_PASSWORD, follow=True)
+    assert response.redirect_chain == [(change, 302)]
+    assert PASSWORD_RESERVED in unescape(response.content.decode())
+    member.refresh_from_db()
+    assert not member.check_password("Xk9!pqZ#2vLm")
+
+
 def test_only_a_superuser_grants_staff_status(client, admin_account, w):
     target = make_user("agent", institution=w["institutions"]["college"])
     change = f"/admin/casework/user/{target.pk}/change/"
