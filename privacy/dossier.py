@@ -63,6 +63,18 @@ class YouthFile:
     def youth(self) -> Youth:
         return self.youths[0]
 
+    @property
+    def identities(self) -> list[Youth]:
+        """One row per distinct identity held (each signalement keeps the
+        spelling, sex and commune it was typed with)."""
+        seen, rows = set(), []
+        for y in self.youths:
+            key = (y.last_name, y.first_name, y.birth_date, y.sex, y.commune_id)
+            if key not in seen:
+                seen.add(key)
+                rows.append(y)
+        return rows
+
 
 def youth_file(youth: Youth) -> YouthFile:
     """The youth's identity, all their cases in the partnership (archived ones too) and who read them."""

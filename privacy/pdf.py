@@ -173,7 +173,6 @@ def render_subject_access_pdf(file: YouthFile, *, produced_by, partnership) -> b
         canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Page {doc.page}")
         canvas.restoreState()
 
-    youth = file.youth
     story = [
         Paragraph("Relevé des données détenues – droit d'accès", STYLES["Title"]),
         _p(
@@ -188,7 +187,7 @@ def render_subject_access_pdf(file: YouthFile, *, produced_by, partnership) -> b
             ["Nom", "Prénom", "Date de naissance", "Sexe", "Commune"],
             [
                 [y.last_name, y.first_name, _date(y.birth_date), y.get_sex_display(), y.commune]
-                for y in [youth]
+                for y in file.identities
             ],
         ),
     ]

@@ -28,7 +28,8 @@ class Case(models.Model):
     youth = models.ForeignKey(
         "casework.Youth", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
-    # Opaque number of the youth (the Youth row's id at signalement), kept
+    # Opaque number of the youth (the id of the Youth row of their first
+    # signalement in the partnership; each signalement has its own row), kept
     # after a purge: it links one youth's cases for the indicators' "distinct
     # youths" without any identity.
     youth_number = models.BigIntegerField(

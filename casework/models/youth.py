@@ -11,6 +11,10 @@ def identity_key(first_name: str, last_name: str) -> str:
 
 
 class Youth(models.Model):
+    """The identity typed at one signalement: each case has its own row, never
+    another case's. Rows of the same person (name key + birth date) are found
+    by privacy.dossier.same_person; their cases share `Case.youth_number`."""
+
     class Sex(models.TextChoices):
         F = "F", "Féminin"
         M = "M", "Masculin"

@@ -90,13 +90,25 @@ def case_signal(
         raise ServiceError(
             COMMUNE_OUTSIDE_CELL.format(commune=Commune.objects.get(pk=identity.commune_id), cell=cell)
         )
-    # The same youth (name key + birth date) signalled again in the partnership
-    # keeps one identity row, so that their cases stay linked.
-    youth = Youth.objects.filter(
-        partnership=cell.partnership,
-        identity_key=identity_key(identity.first_name, identity.last_name),
-        birth_date=identity.birth_date,
-    ).first() or Youth.objects.create(
+    # Each signalement keeps the identity as its signaller typed it, in a row
+    # of its own: reusing an earlier row would show them another case's
+    # spelling, sex and commune, and so tell them that a file exists (the
+    # earlier case may be in another cell, or archived). The person's cases
+    # stay linked by name key + birth date (privacy.dossier.same_person) and,
+    # for the indicators, by the pseudonymous youth number of their first one.
+    key = identity_key(identity.first_name, identity.last_name)
+    earlier_number = (
+        Case.objects.filter(
+            partnership=cell.partnership,
+            youth__identity_key=key,
+            youth__birth_date=identity.birth_date,
+            youth_number__isnull=False,
+        )
+        .order_by("signaled_on", "pk")
+        .values_list("youth_number", flat=True)
+        .first()
+    )
+    youth = Youth.objects.create(
         partnership=cell.partnership,
         first_name=identity.first_name.strip(),
         last_name=identity.last_name.strip(),
@@ -109,7 +121,7 @@ def case_signal(
         partnership=cell.partnership,
         cell=cell,
         youth=youth,
-        youth_number=youth.pk,
+        youth_number=earlier_number or youth.pk,
         source_institution=source_institution,
         signaled_by=by,
         signaled_on=signaled_on,

@@ -153,6 +153,36 @@ def test_youth_turning_25_is_purged_before_the_three_years(cell, coordinator):
     assert not Youth.objects.filter(pk=youth_pk).exists()
 
 
+def test_turning_25_purges_every_identity_row_of_the_youth(w, cell, coordinator):
+    """A youth signalled twice has one identity row per signalement (as typed):
+    the 25th birthday purges both, while a three-year purge takes only its
+    own case's row and leaves the identity of the case still followed."""
+    first = make_case(cell, by=coordinator, birth_date=date(2000, 6, 1), signaled_on=date(2018, 1, 10))
+    close(first, date(2018, 6, 1))
+    second = make_case(
+        w["cells"]["Arras – quartiers ouest"],
+        by=coordinator,
+        first_name="JEAN",
+        last_name=first.youth.last_name.upper(),
+        birth_date=date(2000, 6, 1),
+        signaled_on=date(2020, 1, 10),  # signalled again while the first case is archived
+    )
+    rows = [first.youth_id, second.youth_id]
+    assert rows[0] != rows[1] and second.youth_number == first.youth_number
+
+    retention_run(today=date(2021, 6, 1))  # three years after the first closure
+    assert not Youth.objects.filter(pk=rows[0]).exists()
+    assert Youth.objects.filter(pk=rows[1]).exists()
+
+    run = retention_run(today=date(2025, 6, 1))
+
+    assert [(d.case.pk, d.reason) for d in run.to_purge] == [(second.pk, PurgeReason.AGE_LIMIT)]
+    assert not Youth.objects.filter(pk__in=rows).exists()
+    assert set(Case.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)) == {
+        Case.Status.PURGE
+    }
+
+
 def test_open_case_is_closed_with_reason_25_ans_then_purged(cell, coordinator):
     case = make_case(cell, by=coordinator, birth_date=date(2000, 6, 1), signaled_on=date(2024, 1, 10))
     assert case.is_open

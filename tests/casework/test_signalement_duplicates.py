@@ -1,4 +1,5 @@
-"""A youth signalled again: one identity, and no disclosure of out-of-scope cases."""
+"""A youth signalled again: the identity as typed, one youth number, and no
+disclosure of out-of-scope cases."""
 
 from datetime import date
 
@@ -29,14 +30,41 @@ def signalement_data(cell, commune, **overrides):
     return data
 
 
-def test_a_youth_signalled_again_keeps_one_identity_and_one_youth_number():
+def test_a_youth_signalled_again_keeps_the_identity_typed_and_one_youth_number():
     w = world()
     centre = w["cells"]["Arras – centre"]
     first = make_case(centre, first_name="Léa", last_name="Dupré", birth_date=date(2010, 6, 1))
-    second = make_case(centre, first_name="LEA", last_name="dupre", birth_date=date(2010, 6, 1))
-    assert second.youth_id == first.youth_id
-    assert second.youth_number == first.youth_number == first.youth_id
-    assert Youth.objects.count() == 1
+    second = make_case(centre, first_name="LEA", last_name="dupre", birth_date=date(2010, 6, 1), sex="F")
+    assert second.youth_id != first.youth_id  # one identity row per signalement
+    assert (second.youth.first_name, second.youth.last_name, second.youth.sex) == ("LEA", "dupre", "F")
+    assert (first.youth.first_name, first.youth.last_name, first.youth.sex) == ("Léa", "Dupré", "M")
+    assert second.youth_number == first.youth_number == first.youth_id  # still one youth
+    assert Youth.objects.count() == 2
+
+
+def test_a_signalement_does_not_reveal_an_out_of_scope_record_of_the_same_youth(client):
+    """The member types "Leo DUPONT", female: their file shows that, never the
+    spelling, sex or commune stored for the same youth in another cell (which
+    would tell them a file exists)."""
+    w = world()
+    centre, ouest = w["cells"]["Arras – centre"], w["cells"]["Arras – quartiers ouest"]
+    hidden = make_case(ouest, first_name="Léo", last_name="Dupont", sex="M", birth_date=date(2010, 3, 14))
+    member = make_member(centre, institution=w["institutions"]["college"])
+    assert representation_for(member, hidden) is None  # another cell: not theirs to know
+    mine = make_case(
+        centre, by=member, first_name="Leo", last_name="DUPONT", sex="F", birth_date=date(2010, 3, 14)
+    )
+
+    client.force_login(member)
+    body = client.get(reverse("situations:detail", args=[mine.pk])).content.decode()
+    assert "DUPONT" in body and "Féminin" in body
+    assert "Léo" not in body and "Masculin" not in body
+    api = APIClient()
+    api.force_authenticate(member)
+    youth = api.get(f"/api/v1/cases/{mine.pk}/").json()["youth"]
+    assert (youth["first_name"], youth["last_name"], youth["sex"]) == ("Leo", "DUPONT", "F")
+    hidden.youth.refresh_from_db()
+    assert (hidden.youth.first_name, hidden.youth.sex) == ("Léo", "M")  # nor is the stored one changed
 
 
 def test_an_out_of_scope_duplicate_gets_the_same_answer_as_no_duplicate(client):

@@ -28,6 +28,7 @@ from casework.models.codes import age_band
 from indicators import compute
 from indicators.engine import Row
 from indicators.territories import territory_of
+from tests.factories import make_case
 from tests.indicators.conftest import TODAY
 
 
@@ -141,6 +142,24 @@ def test_a_youth_with_an_earlier_signalement_is_not_counted_again(plan):
     # c4's youth was first signalled in November 2025.
     assert totals(territory_of(plan.centre), "2025")["youths_signalled"] == 1
     assert totals(territory_of(plan.centre), "2026-04")["youths_signalled"] == 0  # c7
+
+
+def test_a_youth_signalled_again_through_the_service_counts_once(plan):
+    """Each signalement keeps its own identity row (as typed); the person's
+    cases share one youth number, so "jeunes repérés" counts persons, not rows."""
+    c1 = plan.cases["c1"]  # PrénomC1 NomdefamilleC1, signalled in January in the centre cell
+    again = make_case(
+        plan.ouest,
+        first_name="PRENOMC1",
+        last_name="nomdefamillec1",
+        birth_date=c1.youth.birth_date,
+        sex="F",
+        signaled_on=date(2026, 11, 3),
+    )
+    assert again.youth_id != c1.youth_id and again.youth_number == c1.youth_number
+    assert totals(territory_of(plan.arras))["youths_signalled"] == 11  # as in test_partnership_totals
+    assert totals(territory_of(plan.ouest))["youths_signalled"] == 7  # new in this cell
+    assert totals(territory_of(plan.arras), "2026-11")["youths_signalled"] == 0  # signalled before
 
 
 def test_followups_are_counted_on_every_period_they_overlap(plan):

@@ -76,6 +76,20 @@ def test_pdf_holds_identity_journal_bilans_and_access_log(client, coordinator, c
         assert text in pdf, text
 
 
+def test_pdf_holds_every_identity_typed_for_the_person(client, coordinator, case, cell, monkeypatch):
+    """Each signalement keeps the identity as typed, in its own row: the
+    relevé lists every spelling held, once each."""
+    monkeypatch.setattr("reportlab.rl_config.pageCompression", 0)
+    again = make_case(cell, by=coordinator, first_name="LEA", last_name="MARTIN", sex="F")
+    make_case(cell, by=coordinator, first_name="Léa", last_name="Martin")  # same as `case`
+    assert again.youth_id != case.youth_id
+    client.force_login(coordinator)
+    pdf = client.post(reverse("privacy:subject_access", args=[case.pk])).content
+    assert b"MARTIN" in pdf and b"Martin" in pdf
+    assert pdf.count(b"(Martin)") == 1, "identical identities are listed once"
+    assert again.reference.encode() in pdf
+
+
 @pytest.mark.parametrize("who", ["member", "other_coordinator"])
 def test_others_get_404(client, request, case, who):
     client.force_login(request.getfixturevalue(who))
