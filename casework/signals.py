@@ -5,8 +5,15 @@
   limit of the retention job). The parcours app ends the case's open
   processes, so that no task of a closed case stays in a queue or fires a
   reminder.
+- `referent_withdrawn(sender=ReferentDesignation, case=…, kind=…, referent=…)`:
+  sent inside the withdrawing transaction when a référent's designation of
+  `kind` is taken from them outside the parcours (their last seat in the
+  partnership ended, casework.services.referents.referent_withdraw). The
+  parcours app closes their open task of that branch, so that the flow goes
+  back to the designation task of the coordinators, as after a refusal.
 """
 
 from django.dispatch import Signal
 
 case_closed_outside_parcours = Signal()
+referent_withdrawn = Signal()

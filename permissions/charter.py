@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from casework.models import Cell, Institution, Membership, Partnership, User
+from casework.services import referents
 from casework.services.errors import ServiceError
 from permissions.access import is_coordinator
 from permissions.models import Charter, CharterEvent, CharterSignature
@@ -185,7 +186,13 @@ def membership_start(
 
 @transaction.atomic
 def membership_end(*, membership: Membership, by) -> Membership:
-    """End `membership` today: its access to nominative data stops at once."""
+    """End `membership` today: its access to nominative data stops at once.
+
+    When it was the user's last seat in the partnership (a DPO seat opens no
+    nominative data and does not count), their référent designations there
+    are withdrawn too (casework.services.referents.referent_withdraw_all):
+    the full files they read as référent close, and each measure waits for a
+    new référent."""
     _require_coordinator(by, membership.partnership)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if not membership.is_current:
@@ -201,5 +208,9 @@ def membership_end(*, membership: Membership, by) -> Membership:
         summary=f"Fin de participation de {membership.user} : {membership.get_role_display()}"
         + (f", {membership.cell}" if membership.cell_id else ""),
     )
+    if not referents.seated(membership.partnership).filter(user=membership.user).exists():
+        referents.referent_withdraw_all(
+            user=membership.user, partnership=membership.partnership, by=by, on=membership.ended_on
+        )
     user_sync_groups(user=membership.user)
     return membership

@@ -97,6 +97,15 @@ def case_revoke_referent(*, case: Case, user) -> None:
 
 
 @transaction.atomic
+def user_revoke_referent_grants(*, user, partnership: Partnership) -> int:
+    """Remove every full-file grant of `user` on the cases of `partnership`
+    (their last seat there ended); returns how many went."""
+    return CaseUserObjectPermission.objects.filter(
+        user=user, permission=_perm("view_case_full"), content_object__partnership=partnership
+    ).delete()[0]
+
+
+@transaction.atomic
 def case_grant_disclosed(*, case: Case, institution: Institution) -> None:
     """Scoped summary for the institution's agents; the Disclosure's dates still apply at read time."""
     assign_perm(_perm("view_case_scoped_summary"), institution_group(institution), case)

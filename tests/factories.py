@@ -38,13 +38,20 @@ def sign_charter(user, partnership) -> None:
     access.user_sync_groups(user=user)
 
 
-def make_member(cell, *, institution, signed=True, username=None) -> User:
-    user = make_user(username, institution=institution)
+def make_member(cell, *, institution, signed=True, username=None, **extra) -> User:
+    return give_seat(make_user(username, institution=institution, **extra), cell, signed=signed)
+
+
+def give_seat(user, cell, *, signed=True) -> User:
+    """Make `user` a member of `cell` (for their institution), charter signed by default.
+
+    A référent must hold a seat in the case's partnership to be designated.
+    """
     Membership.objects.create(
         user=user,
         partnership=cell.partnership,
         cell=cell,
-        institution=institution,
+        institution=user.institution,
         role=Membership.Role.MEMBRE,
     )
     if signed:

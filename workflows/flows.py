@@ -3,7 +3,9 @@
 Signalement → examen en cellule → classement (end) or orientations run in
 parallel (rappel à l'ordre, CDDF, référent de parcours, prévention de la
 récidive) → examen du bilan → clore (end) / prolonger (back to the référents'
-follow-up) / réorienter (back to examen).
+follow-up) / réorienter (back to examen). A référent who declines, or whose
+designation is withdrawn (their last seat in the partnership ended, see
+workflows.receivers), sends their branch back to the designation task.
 
 Nodes only call casework services (through `workflows.handlers` for human
 tasks). Every human task carries its due date (`task.data["due_on"]`, and a
@@ -66,7 +68,8 @@ def has_live(kind):
 
 def accepted(kind):
     """If condition: the live designation of `kind` was accepted (else the
-    référent declined it and the measure awaits a new designation)."""
+    référent declined it, or it was withdrawn from them, and the measure
+    awaits a new designation)."""
 
     def condition(activation) -> bool:
         designation = referents.designation_of(_case(activation.process), kind)
@@ -164,7 +167,13 @@ class CaseFlow(flow.Flow):
         TaskFormView.as_view(form_class=forms.BilanForm, template_name="workflows/followup.html"),
         "Suivi et bilan de parcours",
         this.parcours_referent,
-    ).Next(this.join)
+    ).Next(this.is_followed)
+    is_followed = (
+        flow.If(accepted(PARCOURS))
+        .Annotation(title="Référent en fonction ?")
+        .Then(this.join)
+        .Else(this.designate)
+    )
 
     designate_recidive = coordinator_task(
         TaskFormView.as_view(form_class=forms.DesignateForm, designation_kind=RECIDIVE),
@@ -185,7 +194,13 @@ class CaseFlow(flow.Flow):
         TaskFormView.as_view(form_class=forms.BilanForm, template_name="workflows/followup.html"),
         "Suivi et bilan (prévention de la récidive)",
         this.recidive_referent,
-    ).Next(this.join)
+    ).Next(this.is_followed_recidive)
+    is_followed_recidive = (
+        flow.If(accepted(RECIDIVE))
+        .Annotation(title="Référent en fonction ?")
+        .Then(this.join)
+        .Else(this.designate_recidive)
+    )
 
     join = flow.Join().Annotation(title="Mesures terminées").Next(this.await_examen)
     await_examen = (

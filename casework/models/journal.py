@@ -28,6 +28,7 @@ class JournalEntry(models.Model):
         DESIGNATION = "designation", "Désignation de référent"
         ACCEPTANCE = "acceptance", "Acceptation du référent"
         DECLINE = "decline", "Refus de la désignation"
+        DESIGNATION_END = "designation_end", "Fin de désignation"
         BILAN = "bilan", "Bilan de parcours"
         BILAN_EXAMEN = "bilan_examen", "Examen du bilan"
         CLOSURE = "closure", "Clôture"

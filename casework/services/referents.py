@@ -2,7 +2,9 @@
 
 designate → accept → contacts (journal) → bilan de parcours. The référent
 reads the full file from designation until the designation ends
-(permissions.services.case_grant_referent / case_revoke_referent).
+(permissions.services.case_grant_referent / case_revoke_referent). A
+référent holds a current seat in the case's partnership: when their last seat
+ends, their designations there are withdrawn (`referent_withdraw_all`).
 """
 
 from datetime import date, timedelta
@@ -11,12 +13,13 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import QuerySet
 
-from casework.models import Bilan, Case, Institution, MeasureStatus, ReferentDesignation
+from casework.models import Bilan, Case, Institution, MeasureStatus, Membership, ReferentDesignation
 from casework.services.deadlines import deadline_days
 from casework.services.errors import ServiceError, TransitionNotAllowed
 from casework.services.information import require_information
 from casework.services.journal import journal_log
 from casework.services.transitions import require_status
+from casework.signals import referent_withdrawn
 from permissions import services as access
 from permissions.models import CharterSignature
 
@@ -24,6 +27,10 @@ NOT_ELIGIBLE_INSTITUTION = (
     "{user} ne peut pas être désigné : son institution n'est pas habilitée pour {kind}."
 )
 NOT_SIGNED = "{user} ne peut pas être désigné : il n'a pas signé la charte en vigueur du partenariat."
+NOT_A_MEMBER = (
+    "{user} ne peut pas être désigné : il n'est pas membre en fonction du {partnership}. "
+    "Seul un membre du partenariat, signataire de sa charte, peut être référent."
+)
 INACTIVE_USER = "{user} ne peut pas être désigné : son compte est désactivé."
 ALREADY_DESIGNATED = "Un référent est déjà désigné pour cette mesure."
 NOT_DESIGNATED = "Aucun référent n'est désigné pour cette mesure."
@@ -34,6 +41,8 @@ NOT_ACCEPTED = "Le référent n'a pas encore accepté la désignation."
 DESIGNATION_ENDED = "Cette désignation est terminée."
 PERIOD_INVERTED = "La fin de période précède son début."
 NO_CURRENT_DESIGNATION = "Vous n'êtes référent d'aucun suivi en cours pour cette situation."
+NOT_WITHDRAWABLE = "Cette désignation n'a pas de référent en fonction à retirer."
+MEMBERSHIP_ENDED = "fin de participation au {partnership}"
 
 
 def eligible_kinds(kind: str) -> frozenset[str]:
@@ -43,16 +52,24 @@ def eligible_kinds(kind: str) -> frozenset[str]:
     return Institution.REFERENT_KINDS
 
 
+def seated(partnership) -> QuerySet:
+    """Current seats of `partnership` that open nominative data (not the DPO's,
+    which reads metadata only): a référent must hold one."""
+    return Membership.objects.current().filter(partnership=partnership).exclude(role=Membership.Role.DPO)
+
+
 def referent_candidates(*, case: Case, kind: str) -> QuerySet:
     """Users who may be designated: active agents of an eligible institution
-    who signed the current charter of the case's partnership."""
+    who hold a current seat in the case's partnership and signed its current charter."""
     charter = access.current_charter(case.partnership)
     if charter is None:
         return get_user_model().objects.none()
     signed = CharterSignature.objects.filter(charter=charter).values("user_id")
+    members = seated(case.partnership).values("user_id")
     return (
         get_user_model()
         .objects.filter(is_active=True, institution__kind__in=eligible_kinds(kind), pk__in=signed)
+        .filter(pk__in=members)
         .select_related("institution")
         .order_by("last_name", "first_name")
     )
@@ -67,7 +84,8 @@ def _require_live(designation: ReferentDesignation) -> None:
 @transaction.atomic
 def referent_designate(*, designation: ReferentDesignation, referent, by, on: date) -> ReferentDesignation:
     """Name the référent. Checks: active account, eligible institution (PJJ/SPIP
-    for récidive), current charter signed. Grants the full file."""
+    for récidive), current charter signed, current seat in the partnership.
+    Grants the full file."""
     _require_live(designation)
     if designation.referent_id is not None:
         raise TransitionNotAllowed(ALREADY_DESIGNATED)
@@ -77,8 +95,12 @@ def referent_designate(*, designation: ReferentDesignation, referent, by, on: da
         raise ServiceError(
             NOT_ELIGIBLE_INSTITUTION.format(user=referent, kind=designation.get_kind_display().lower())
         )
-    if not access.has_signed_current_charter(referent, designation.case.partnership):
+    partnership = designation.case.partnership
+    if not access.has_signed_current_charter(referent, partnership):
         raise ServiceError(NOT_SIGNED.format(user=referent))
+    # A signature outlives the seat: an excluded member keeps theirs.
+    if not seated(partnership).filter(user=referent).exists():
+        raise ServiceError(NOT_A_MEMBER.format(user=referent, partnership=partnership))
     designation.referent = referent
     designation.institution = referent.institution
     designation.designated_on = on
@@ -110,6 +132,16 @@ def release_referent_access(designation: ReferentDesignation) -> None:
         access.case_revoke_referent(case=designation.case, user=designation.referent)
 
 
+def _back_to_designation(designation: ReferentDesignation) -> None:
+    """A designation not accepted yet goes back to "référent à désigner"; its
+    référent loses the full file."""
+    release_referent_access(designation)
+    designation.referent = None
+    designation.institution = None
+    designation.designated_on = None
+    designation.save(update_fields=["referent", "institution", "designated_on"])
+
+
 def _require_awaiting_answer(designation: ReferentDesignation, by) -> None:
     """`by` is the designated référent, who has not accepted yet."""
     _require_live(designation)
@@ -134,11 +166,7 @@ def referent_decline(*, designation: ReferentDesignation, by, on: date, reason: 
     reason = reason.strip()
     if not reason:
         raise ServiceError(NO_DECLINE_REASON)
-    release_referent_access(designation)
-    designation.referent = None
-    designation.institution = None
-    designation.designated_on = None
-    designation.save(update_fields=["referent", "institution", "designated_on"])
+    _back_to_designation(designation)
     journal_log(
         case=designation.case,
         actor=by,
@@ -149,6 +177,84 @@ def referent_decline(*, designation: ReferentDesignation, by, on: date, reason: 
         data={"designation": designation.pk},
     )
     return designation
+
+
+@transaction.atomic
+def referent_withdraw(*, designation: ReferentDesignation, by, on: date, reason: str) -> ReferentDesignation:
+    """Take a live designation from its référent (their last seat in the
+    partnership ended): the full file is withdrawn at once, and the measure
+    waits for a new référent, as after a refusal.
+
+    - Not accepted yet: the designation goes back to "référent à désigner"
+      (as `referent_decline` does).
+    - Accepted: the designation ends on `on` (its dates stay, for the record
+      and the indicators). While the follow-up runs (case ORIENTE, no bilan of
+      this designation waiting for the cell), a new designation of the same
+      kind opens, "référent à désigner". When its bilan already waits for the
+      examen du bilan, nothing opens: the cell decides there (clore,
+      réorienter, or prolonger with another référent).
+
+    Journalled; `referent_withdrawn` lets the parcours give the designation
+    task back to the coordinators.
+    """
+    designation = ReferentDesignation.objects.select_for_update().get(pk=designation.pk)
+    referent = designation.referent
+    if referent is None or designation.ended_on is not None or designation.status != MeasureStatus.EN_COURS:
+        raise TransitionNotAllowed(NOT_WITHDRAWABLE)
+    case = designation.case
+    kind = designation.get_kind_display()
+    if designation.accepted_on is None:
+        _back_to_designation(designation)
+        summary = f"{kind} : désignation de {referent} retirée ({reason}), référent à désigner"
+        reopened = designation
+    else:
+        designation.ended_on = on
+        designation.status = MeasureStatus.TERMINEE
+        designation.save(update_fields=["ended_on", "status"])
+        release_referent_access(designation)
+        reopened = None
+        following = (
+            case.status == Case.Status.ORIENTE
+            and not designation.bilans.filter(examined_on__isnull=True).exists()
+        )
+        if following:
+            reopened = ReferentDesignation.objects.create(
+                case=case, decision=designation.decision, kind=designation.kind, opened_on=on
+            )
+        summary = f"{kind} : fin de la désignation de {referent} ({reason})" + (
+            ", référent à désigner" if reopened else ""
+        )
+    journal_log(
+        case=case,
+        actor=by,
+        kind="designation_end",
+        summary=summary[:200],
+        occurred_on=on,
+        data={
+            "designation": designation.pk,
+            "referent": referent.pk,
+            "reopened": reopened.pk if reopened else None,
+        },
+    )
+    referent_withdrawn.send(sender=ReferentDesignation, case=case, kind=designation.kind, referent=referent)
+    return designation
+
+
+@transaction.atomic
+def referent_withdraw_all(*, user, partnership, by, on: date, reason: str = "") -> int:
+    """Withdraw every live designation of `user` in `partnership` (see
+    `referent_withdraw`), and any full-file grant of theirs left on its cases.
+    Returns the number of designations withdrawn."""
+    reason = reason or MEMBERSHIP_ENDED.format(partnership=partnership)
+    live = ReferentDesignation.objects.filter(
+        referent=user, case__partnership=partnership, ended_on__isnull=True, status=MeasureStatus.EN_COURS
+    ).order_by("case_id", "id")
+    withdrawn = 0
+    for designation in live:
+        referent_withdraw(designation=designation, by=by, on=on, reason=reason)
+        withdrawn += 1
+    access.user_revoke_referent_grants(user=user, partnership=partnership)
+    return withdrawn
 
 
 @transaction.atomic

@@ -120,15 +120,14 @@ def test_dates_are_checked(w, coordinator, informed_on, message):
 
 def test_the_referent_cannot_accept_before_the_information(w, coordinator):
     from casework.services import decisions, referents
-    from tests.factories import make_user, sign_charter
+    from tests.factories import make_member
 
     case = minor_case(w, coordinator)
     decisions.decision_record(
         case=case, kind="orientation", orientations=["referent"], decided_on=date.today(), by=coordinator
     )
     designation = case.designations.get()
-    educator = make_user(institution=w["institutions"]["prev_spe"])
-    sign_charter(educator, w["partnerships"]["arras"])
+    educator = make_member(w["cells"]["Arras – quartiers ouest"], institution=w["institutions"]["prev_spe"])
     referents.referent_designate(designation=designation, referent=educator, by=coordinator, on=date.today())
     inform(case, Addressee.JEUNE, coordinator)
 

@@ -9,7 +9,7 @@ from django.db.utils import DatabaseError
 from casework.models import Case, JournalEntry, ReferentDesignation
 from casework.services import bilans, closure, decisions, measures, referents
 from casework.services.errors import ServiceError, TransitionNotAllowed
-from tests.factories import inform_everyone, make_case, make_coordinator, make_user, sign_charter, world
+from tests.factories import inform_everyone, make_case, make_coordinator, make_member, make_user, world
 
 TODAY = date.today()
 
@@ -36,9 +36,8 @@ def orient(case, coord, *codes):
 
 
 def signed(w, key):
-    user = make_user(institution=w["institutions"][key])
-    sign_charter(user, w["partnerships"]["arras"])
-    return user
+    """A signed agent of institution `key` with a seat in the partnership (another cell than the case's)."""
+    return make_member(w["cells"]["Arras – quartiers ouest"], institution=w["institutions"][key])
 
 
 def test_orientation_opens_one_measure_per_orientation(case, coord):

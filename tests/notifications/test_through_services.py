@@ -11,7 +11,7 @@ from casework.services.information import information_record
 from casework.services.referents import bilan_submit, contact_record, referent_accept, referent_designate
 from notifications.models import StallFlag
 from notifications.services import stalls_scan
-from tests.factories import sign_charter
+from tests.factories import give_seat
 from tests.notifications.conftest import at, days
 
 
@@ -24,7 +24,7 @@ def scan(n: int) -> None:
 
 
 def test_a_parcours_through_the_services(case, coord, referent, arras):
-    sign_charter(referent, arras)
+    give_seat(referent, arras.cells.get(name="Arras – quartiers ouest"))
 
     scan(30)
     assert stalled(case) == {"examen"}

@@ -4,16 +4,18 @@ from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, connection
+from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Membership
+from casework.models import JournalEntry, MeasureStatus, Membership
 from casework.services.errors import ServiceError
 from permissions import charter as charter_services
 from permissions.access import pending_charters
 from permissions.models import CharterEvent, CharterSignature
 from permissions.services import current_charter
 from permissions.visibility import Representation, representation_for
-from tests.factories import make_case, make_coordinator, make_member, make_user, world
+from tests.factories import inform_everyone, make_case, make_coordinator, make_member, make_user, world
+from tests.permissions.test_matrix import api_client
 
 
 @pytest.fixture
@@ -106,6 +108,87 @@ def test_ending_a_membership_removes_access_at_once(arras):
     assert CharterEvent.objects.filter(kind=CharterEvent.Kind.MEMBERSHIP_ENDED, subject=member).exists()
     with pytest.raises(ServiceError, match="déjà pris fin"):
         charter_services.membership_end(membership=membership, by=coord)
+
+
+def _designated_referent(w, case, coord, *, accept=True):
+    """A signed prévention spécialisée member of the case's cell, designated
+    référent de parcours of `case` through the services (and accepting)."""
+    from casework.services import decisions, referents
+
+    referent = make_member(case.cell, institution=w["institutions"]["prev_spe"])
+    decisions.decision_record(
+        case=case, kind="orientation", orientations=["referent"], decided_on=timezone.localdate(), by=coord
+    )
+    designation = case.designations.get()
+    referents.referent_designate(
+        designation=designation, referent=referent, by=coord, on=timezone.localdate()
+    )
+    if accept:
+        inform_everyone(case, by=referent)
+        referents.referent_accept(designation=designation, by=referent, on=timezone.localdate())
+    return referent, designation
+
+
+def test_exclusion_ends_the_referents_full_file(arras, client):
+    """Audit F4: with no seat left, no charter gate applies to the excluded
+    member, so the référent's own grant must go with the seat."""
+    w, coord, _, case = arras
+    referent, designation = _designated_referent(w, case, coord)
+    assert representation_for(referent, case) == Representation.FULL
+
+    charter_services.membership_end(membership=Membership.objects.get(user=referent), by=coord)
+
+    assert pending_charters(referent) == []  # nothing else would stop them
+    assert representation_for(referent, case) is None
+    api = api_client(referent)
+    assert case.pk not in [row["id"] for row in api.get("/api/v1/cases/").json()["results"]]
+    assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    client.force_login(referent)
+    assert client.get(reverse("situations:detail", args=[case.pk])).status_code == 404
+    # The designation ended, journalled; the measure waits for a new référent.
+    designation.refresh_from_db()
+    assert (designation.ended_on, designation.status) == (timezone.localdate(), MeasureStatus.TERMINEE)
+    entry = case.journal.get(kind=JournalEntry.Kind.DESIGNATION_END)
+    assert entry.actor == coord and "fin de participation" in entry.summary
+    reopened = case.designations.get(ended_on__isnull=True)
+    assert (reopened.kind, reopened.referent) == (designation.kind, None)
+
+
+def test_a_referent_keeps_the_file_while_a_seat_remains(arras):
+    w, coord, _, case = arras
+    referent, designation = _designated_referent(w, case, coord)
+    charter_services.membership_start(
+        partnership=w["partnerships"]["arras"],
+        user=referent,
+        role=Membership.Role.MEMBRE,
+        institution=w["institutions"]["prev_spe"],
+        cell=w["cells"]["Arras – quartiers ouest"],
+        by=coord,
+    )
+    centre_seat = Membership.objects.get(user=referent, cell=case.cell)
+
+    charter_services.membership_end(membership=centre_seat, by=coord)
+
+    assert representation_for(referent, case) == Representation.FULL
+    designation.refresh_from_db()
+    assert designation.ended_on is None and designation.referent == referent
+    assert not case.journal.filter(kind=JournalEntry.Kind.DESIGNATION_END).exists()
+
+
+def test_an_excluded_member_cannot_be_designated_again(arras):
+    from casework.services import referents
+
+    w, coord, _, case = arras
+    referent, _ = _designated_referent(w, case, coord)
+    charter_services.membership_end(membership=Membership.objects.get(user=referent), by=coord)
+    reopened = case.designations.get(ended_on__isnull=True)
+
+    assert referent not in referents.referent_candidates(case=case, kind=reopened.kind)
+    with pytest.raises(ServiceError, match="pas membre en fonction du CLSPD"):
+        referents.referent_designate(
+            designation=reopened, referent=referent, by=coord, on=timezone.localdate()
+        )
+    assert representation_for(referent, case) is None
 
 
 def test_a_new_member_sees_nothing_until_they_sign(arras):

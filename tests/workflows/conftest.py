@@ -3,7 +3,9 @@
 - `coord`: signed coordinator of the partnership: picks coordinator tasks;
 - `member`: signed Éducation nationale member of the cell: signals, sees summaries;
 - `referent`: signed prévention spécialisée educator: eligible référent de parcours;
-- `pjj`: signed PJJ educator (no cell membership): eligible récidive référent;
+- `pjj`: signed PJJ educator: eligible récidive référent;
+  both hold the seat a référent needs in the partnership, in its other cell
+  ("Arras – quartiers ouest"), so that they read no summary of the cases here;
 - `unsigned_referent`: prévention spécialisée educator who never signed: not eligible;
 - `outsider`: signed coordinator of the CISPD de Lens-Liévin: sees nothing of Arras.
 """
@@ -14,22 +16,28 @@ import pytest
 
 from casework.models.codes import Motif, PlanMeasure, Profil
 from casework.services.cases import YouthIdentity
-from tests.factories import make_coordinator, make_user, sign_charter
+from tests.factories import make_coordinator, make_member, make_user
 from workflows.services import case_signal_and_start
 
 
 @pytest.fixture
 def referent(w):
-    user = make_user(institution=w["institutions"]["prev_spe"], first_name="Rémi", last_name="Référent")
-    sign_charter(user, w["partnerships"]["arras"])
-    return user
+    return make_member(
+        w["cells"]["Arras – quartiers ouest"],
+        institution=w["institutions"]["prev_spe"],
+        first_name="Rémi",
+        last_name="Référent",
+    )
 
 
 @pytest.fixture
 def pjj(w):
-    user = make_user(institution=w["institutions"]["pjj"], first_name="Paula", last_name="PJJ")
-    sign_charter(user, w["partnerships"]["arras"])
-    return user
+    return make_member(
+        w["cells"]["Arras – quartiers ouest"],
+        institution=w["institutions"]["pjj"],
+        first_name="Paula",
+        last_name="PJJ",
+    )
 
 
 @pytest.fixture

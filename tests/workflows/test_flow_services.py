@@ -7,7 +7,7 @@ from viewflow.workflow.status import PROCESS
 
 from casework.models import Case, PendingStep
 from casework.services.errors import ServiceError
-from tests.factories import inform_everyone
+from tests.factories import inform_everyone, make_member
 from tests.workflows.helpers import active_tasks, journal_kinds, the_task
 from workflows.services import task_complete
 
@@ -285,3 +285,70 @@ def test_declining_one_branch_keeps_the_file_of_a_referent_of_the_other(signal, 
     # Still the designated référent de parcours: the full file stays.
     assert type(pjj).objects.get(pk=pjj.pk).has_perm("casework.view_case_full", case)
     assert set(active_tasks(case)) == {"accept", "designate_recidive"}
+
+
+def exclude(user, coord):
+    """The coordinator ends the user's only seat in the partnership (exclusion)."""
+    from casework.models import Membership
+    from permissions.charter import membership_end
+
+    membership_end(membership=Membership.objects.get(user=user), by=coord)
+
+
+@pytest.mark.parametrize("accepted", [False, True], ids=["awaiting-answer", "following"])
+@pytest.mark.parametrize(
+    ("orientation", "designate_node", "accept_node", "followup_node"),
+    [
+        ("referent", "designate", "accept", "followup"),
+        ("recidive", "designate_recidive", "accept_recidive", "followup_recidive"),
+    ],
+)
+def test_an_excluded_referents_branch_goes_back_to_the_coordinators(
+    signal, coord, referent, pjj, orientation, designate_node, accept_node, followup_node, accepted
+):
+    """As after a refusal: the référent's task closes, the designation task is
+    the coordinators' again, and their full file is gone at once."""
+    case = signal()
+    examen(case, coord, orientation)
+    first = referent if orientation == "referent" else pjj
+    second = make_member(case.cell, institution=first.institution)
+    designate(case, coord, first, node=designate_node)
+    if accepted:
+        accept(case, first, node=accept_node)
+        assert list(active_tasks(case)) == [followup_node]
+
+    exclude(first, coord)
+
+    tasks = active_tasks(case)
+    assert list(tasks) == [designate_node] and tasks[designate_node].owner is None
+    assert case.pending_steps.open().get().step == PendingStep.Step.DESIGNATION
+    assert not type(first).objects.get(pk=first.pk).has_perm("casework.view_case_full", case)
+    assert case.journal.filter(kind="designation_end", actor=coord).count() == 1
+    live = case.designations.get(ended_on__isnull=True)
+    assert live.referent is None and live.designated_on is None
+    assert case.designations.filter(referent=first).exists() == accepted  # an accepted one ended, kept
+
+    designate(case, coord, second, node=designate_node)
+    accept(case, second, node=accept_node)
+    assert the_task(case, followup_node).owner == second
+    task_complete(task=the_task(case, followup_node), user=second, data=BILAN)
+    assert list(active_tasks(case)) == ["examen_bilan"]
+
+
+def test_an_excluded_referent_whose_bilan_waits_leaves_the_decision_to_the_cell(signal, coord, referent):
+    case = signal()
+    examen(case, coord, "referent")
+    designate(case, coord, referent)
+    accept(case, referent)
+    task_complete(task=the_task(case, "followup"), user=referent, data=BILAN)
+
+    exclude(referent, coord)
+
+    # Nothing to designate: the cell examines the bilan, and cannot prolong a follow-up nobody runs.
+    assert list(active_tasks(case)) == ["examen_bilan"]
+    assert not case.designations.filter(ended_on__isnull=True).exists()
+    assert not type(referent).objects.get(pk=referent.pk).has_perm("casework.view_case_full", case)
+    with pytest.raises(ServiceError, match="ne peut pas être prolongée"):
+        examen_bilan(case, coord, "prolonger", next_due_on=TODAY + timedelta(days=90))
+    examen_bilan(case, coord, "reorienter")
+    assert list(active_tasks(case)) == ["examen"]
