@@ -17,15 +17,27 @@ class CharterAdoptForm(forms.Form):
 
 
 class MembershipStartForm(forms.Form):
+    """Seat an account in a partnership. The accounts and institutions offered are
+    those of the partnership's département(s): a coordinator does not browse the
+    directory of every tenant (nor seats someone from another territory)."""
+
     user = forms.ModelChoiceField(
-        label="Compte", queryset=User.objects.filter(is_active=True).order_by("last_name")
+        label="Compte",
+        queryset=User.objects.none(),
+        help_text="Agents des institutions du département du partenariat.",
     )
     role = forms.ChoiceField(label="Rôle", choices=Membership.Role.choices)
     cell = forms.ModelChoiceField(label="Cellule", queryset=Cell.objects.none(), required=False)
-    institution = forms.ModelChoiceField(label="Au titre de", queryset=Institution.objects.order_by("name"))
+    institution = forms.ModelChoiceField(label="Au titre de", queryset=Institution.objects.none())
 
     def __init__(self, *args, partnership: Partnership, **kwargs):
         super().__init__(*args, **kwargs)
+        departements = partnership.communes.values("arrondissement__departement")
+        institutions = Institution.objects.filter(departement__in=departements)
+        self.fields["institution"].queryset = institutions.order_by("name")
+        self.fields["user"].queryset = User.objects.filter(
+            is_active=True, institution__in=institutions
+        ).order_by("last_name", "first_name")
         self.fields["cell"].queryset = partnership.cells.filter(is_active=True)
         self.fields["cell"].help_text = "Obligatoire pour un membre de cellule, vide pour les autres rôles."
 

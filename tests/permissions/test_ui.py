@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Membership
+from casework.models import Departement, Institution, Membership
 from permissions.access_log import log_access
 from permissions.disclosures import add_months, disclosure_create
 from permissions.models import AccessLog, CharterEvent, Disclosure
@@ -139,13 +139,38 @@ class TestCoordinatorScreens:
         response = login(client, coord).post(
             reverse("permissions:memberships", args=[w["partnerships"]["arras"].pk]),
             {
-                "user": make_user().pk,
+                "user": make_user(institution=w["institutions"]["police"]).pk,
                 "role": Membership.Role.MEMBRE,
                 "institution": w["institutions"]["police"].pk,
             },
         )
         assert response.status_code == 400
         assert "doit être rattaché à une cellule" in response.content.decode()
+
+    def test_the_accounts_offered_are_those_of_the_partnership_s_departement(self, client, coord, w):
+        nord = Departement.objects.create(code="59", name="Nord")
+        lille = Institution.objects.create(
+            name="Commissariat de Lille", kind=Institution.Kind.POLICE_NATIONALE, departement=nord
+        )
+        outsider = make_user("lille", institution=lille)
+        local = make_user("arras", institution=w["institutions"]["police"])
+        unattached = make_user("sans_institution")
+        url = reverse("permissions:memberships", args=[w["partnerships"]["arras"].pk])
+        form = login(client, coord).get(url).context["form"]
+        accounts = set(form.fields["user"].queryset)
+        assert local in accounts and outsider not in accounts and unattached not in accounts
+        assert lille not in form.fields["institution"].queryset
+        response = client.post(
+            url,
+            {
+                "user": outsider.pk,
+                "role": Membership.Role.MEMBRE,
+                "cell": w["cells"]["Arras – centre"].pk,
+                "institution": w["institutions"]["police"].pk,
+            },
+        )
+        assert response.status_code == 400 and not Membership.objects.filter(user=outsider).exists()
+        assert "lille" not in response.content.decode().lower()
 
 
 class TestDisclosureScreens:
