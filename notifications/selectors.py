@@ -126,7 +126,7 @@ def unread_count(user, *, cap: int | None = None) -> int:
     return unread.count() if cap is None else unread[: cap + 1].count()
 
 
-def stall_reason_counts(cases: QuerySet[Case]) -> list[tuple[str, str, int]]:
-    """(rule code, label, open flags) for the cases of `cases` (one query), rules with flags only."""
-    counts = stall_counts(StallFlag.objects.open().filter(case__in=cases.values("pk")))
-    return [(rule.code, rule.label, counts[rule.code]) for rule in RULES if counts[rule.code]]
+def labelled_stall_counts(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(rule code, label, open flags) in rule order, rules with flags only, from
+    flag counts by rule code (`workflows.paging.list_slice`)."""
+    return [(rule.code, rule.label, counts[rule.code]) for rule in RULES if counts.get(rule.code)]

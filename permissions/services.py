@@ -34,14 +34,23 @@ ADMINISTRATORS_MODELS = {
 }
 
 
+# The names of the groups that hold cell-summary and full grants, as (prefix,
+# suffix) around the cell's or partnership's id: `representations.cells_showing_cases`
+# finds a user's cells from their groups' names.
+CELL_MEMBERS_GROUP = ("cellule:", ":membres-signataires")
+COORDINATORS_GROUP = ("partenariat:", ":coordonnateurs")
+
+
 def cell_members_group(cell: Cell) -> Group:
     """Members of `cell` with a current charter signature."""
-    return Group.objects.get_or_create(name=f"cellule:{cell.pk}:membres-signataires")[0]
+    prefix, suffix = CELL_MEMBERS_GROUP
+    return Group.objects.get_or_create(name=f"{prefix}{cell.pk}{suffix}")[0]
 
 
 def coordinators_group(partnership: Partnership) -> Group:
     """Coordinators of `partnership` with a current charter signature."""
-    return Group.objects.get_or_create(name=f"partenariat:{partnership.pk}:coordonnateurs")[0]
+    prefix, suffix = COORDINATORS_GROUP
+    return Group.objects.get_or_create(name=f"{prefix}{partnership.pk}{suffix}")[0]
 
 
 def institution_group(institution: Institution) -> Group:

@@ -306,6 +306,23 @@ def visible_case_ids(user, *, representations: frozenset = EVERY_REPRESENTATION)
     return RawSQL(" UNION ALL ".join(parts), params, output_field=BigIntegerField())
 
 
+def user_granted_case_ids(user, *, representations: frozenset) -> RawSQL:
+    """Ids of the cases granted to `user` alone (user grants, not their groups')
+    in one of `representations`, `FULL_OR_CELL_SUMMARY` or `FULL_ONLY`
+    (the référent's full file, a strict cell's séance grants). A subset of
+    `visible_case_ids(user, representations=…)` before the status filter;
+    break-the-glass needs a cell grant, so it adds no case here."""
+    if representations not in (FULL_OR_CELL_SUMMARY, FULL_ONLY):
+        raise ValueError(f"No user-grant id set for the representations {sorted(representations)}")
+    ids = permission_ids()
+    parts = [_sql()["user_ids"]]
+    params = [user.pk, ids[PERMISSION_FOR[Representation.FULL]]]
+    if representations == FULL_OR_CELL_SUMMARY:
+        parts.append(_sql()["user_ids"])
+        params += [user.pk, ids[PERMISSION_FOR[Representation.CELL_SUMMARY]]]
+    return RawSQL(" UNION ALL ".join(parts), params, output_field=BigIntegerField())
+
+
 def visible_cases(
     user, queryset: QuerySet[Case] | None = None, *, representations: frozenset = EVERY_REPRESENTATION
 ) -> QuerySet[Case]:

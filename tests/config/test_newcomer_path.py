@@ -46,6 +46,7 @@ def test_migrate_and_seed_demo_work_on_a_fresh_sqlite_file(tmp_path):
     assert lines["pjj.arras"] == "['cell_summary', 'full', 'scoped_summary']"
     assert lines["prefecture"] == "[]"
     assert lines["list"] == "200"
+    assert lines["sorted"] == "200 True"
 
 
 SEEN_BY_DEMO_ACCOUNTS = """
@@ -58,6 +59,10 @@ for username in ["coord.arras", "membre.arras", "magistrat.arras", "pjj.arras", 
 client = Client()
 client.force_login(User.objects.get(username="membre.arras"))
 print("SEEN list", client.get("/app/situations/", HTTP_HOST="127.0.0.1").status_code)
+# The list's page, total and stall counts come from one CTE (workflows.paging).
+client.force_login(User.objects.get(username="coord.arras"))
+sorted_page = client.get("/app/situations/?tri=blocage&statut=tous&page=99", HTTP_HOST="127.0.0.1")
+print("SEEN sorted", sorted_page.status_code, "Aucune situation ne correspond." not in sorted_page.content.decode())
 """
 
 

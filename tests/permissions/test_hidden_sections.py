@@ -13,7 +13,7 @@ from casework.models.codes import Motif, Profil
 from notifications.services import stalls_scan
 from permissions.disclosures import disclosure_create
 from permissions.representations import case_ids_showing
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_member, make_user
 from tests.notifications.conftest import at, days, following
 
 
@@ -112,3 +112,21 @@ def test_a_scoped_summary_names_the_referent_s_institution_not_the_referent(
     client.force_login(magistrate)
     body = client.get(url).content.decode()
     assert "Rémi Référent" not in body and str(w["institutions"]["prev_spe"]) in body
+
+
+def test_the_stall_counts_count_only_the_cases_showing_their_lateness(client, w, coord, cell):
+    """A PJJ agent seated in another cell reads that cell's cases as cell summaries
+    and a case disclosed to the PJJ as a scoped summary: both are listed, only
+    the first counts in the stall counts above the list."""
+    ouest = w["cells"]["Arras – quartiers ouest"]
+    seated = make_case(ouest, signaled_on=days(0))
+    disclosed = make_case(cell, signaled_on=days(0))
+    stalls_scan(now=at(days(30)))
+    disclosure_create(case=disclosed, institution=w["institutions"]["pjj"], reason="Suivi", by=coord)
+    agent = make_member(ouest, institution=w["institutions"]["pjj"])
+    client.force_login(agent)
+    response = client.get(reverse("situations:index"))
+    assert sorted(row.case.pk for row in response.context["rows"]) == sorted([seated.pk, disclosed.pk])
+    assert response.context["page"].paginator.count == 2
+    counts = response.context["stall_counts"]
+    assert counts and sum(count for _, _, count in counts) == 1

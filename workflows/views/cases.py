@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -26,14 +26,15 @@ from casework.services.errors import ServiceError
 from casework.services.referents import contact_record, current_designations
 from notifications.lateness import Late, late_items
 from notifications.models import StallFlag
-from notifications.selectors import annotate_stall_order, open_stall_flags_by_case, stall_reason_counts
+from notifications.selectors import annotate_stall_order, labelled_stall_counts, open_stall_flags_by_case
 from permissions import roles
 from permissions.access import get_case_for_user, is_signed_coordinator, journal_filter
 from permissions.access_log import Channel, log_access
-from permissions.representations import case_ids_showing, cases_showing, cells_showing_cases, policy_for
+from permissions.representations import case_ids_showing, cells_showing_cases, policy_for
 from permissions.visibility import visible_cases, visible_page
 from workflows import forms
 from workflows.models import CaseTask
+from workflows.paging import list_slice
 
 PAGE_SIZE = 25
 # The case file shows the latest journal entries; the journal page, all of them.
@@ -79,35 +80,6 @@ def list_filters(cases: QuerySet[Case], params, readable) -> QuerySet[Case]:
     if hidden and readable is not None:
         cases = cases.filter(pk__in=readable)
     return cases.filter(*hidden)
-
-
-def page_of_ids(cases: QuerySet[Case], number, per_page: int) -> tuple[Page, list[int]]:
-    """The page's case ids and the total in one query (COUNT(*) OVER ()), instead of
-    a COUNT and a SELECT that both walk the user's visible cases.
-
-    Same answers as Paginator.get_page: a page number that is not one gives the
-    first page, one past the end gives the last page.
-    """
-    paginator = Paginator(cases, per_page)
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
-
-    def fetch(number: int) -> list[tuple[int, int]]:
-        start = (number - 1) * per_page
-        return list(
-            cases.annotate(total=Window(Count("pk"))).values_list("pk", "total")[start : start + per_page]
-        )
-
-    rows = fetch(number)
-    if not rows and number > 1:  # past the end: the last page, as get_page does
-        paginator.count = cases.count()
-        number = paginator.num_pages
-        rows = fetch(number) if paginator.count else []
-    paginator.count = rows[0][1] if rows else 0  # Paginator.count is a cached_property: set it
-    ids = [pk for pk, _ in rows]
-    return Page(ids, number, paginator), ids
 
 
 # What CaseRow, the list template and the access log read of a case; the
@@ -200,10 +172,11 @@ class CaseListView(View):
     """Cases of my cell(s): filters (status, motif, profil, overdue, cell), search, pages.
 
     The query count does not depend on the page size: one query for the page's
-    ids and the total, one for the page's rows (representation, related rows)
-    and their motifs and stall flags, one for the stall counts of the filtered
-    cases, two for the cell filter. The representation is computed for the
-    page's rows only, and decides alone which of them are shown.
+    ids, the total and the stall counts of the filtered cases (one walk of the
+    visible cases, `workflows.paging`), one for the page's rows
+    (representation, related rows), three for their motifs, stall flags and
+    overdue steps, one for the cell filter. The representation is computed for
+    the page's rows only, and decides alone which of them are shown.
     """
 
     template_name = "workflows/case_list.html"
@@ -213,12 +186,15 @@ class CaseListView(View):
         readable = case_ids_showing(user, *FILTERED_SECTIONS)
         cases = list_filters(visible_cases(user), params, readable)
         if params.get("tri") == "blocage":
-            ordered = annotate_stall_order(cases, among=readable).order_by(
-                F("stalled_level").desc(nulls_last=True), "stalled_since", "-id"
-            )
+            cases = annotate_stall_order(cases, among=readable)
+            ordering = [F("stalled_level").desc(nulls_last=True), "stalled_since", "-id"]
         else:
-            ordered = cases.order_by("-signaled_on", "-id")
-        page, ids = page_of_ids(ordered, params.get("page"), PAGE_SIZE)
+            ordering = ["-signaled_on", "-id"]
+        # The page, the total and the stall counts of the readable cases: one walk.
+        listed = list_slice(
+            cases, ordering=ordering, readable=readable, number=params.get("page"), per_page=PAGE_SIZE
+        )
+        page, ids = listed.page, listed.ids
         page.object_list = visible_page(user, CaseRow.queryset(ids), ids)
         log_access(user=user, cases=page.object_list, channel=Channel.UI_LIST)
         filters = params.copy()
@@ -236,10 +212,7 @@ class CaseListView(View):
                 "profils": Profil.choices,
                 "params": params,
                 "querystring": filters.urlencode(),
-                # The readable cases alone: one walk of the user's grants, not two.
-                "stall_counts": stall_reason_counts(
-                    list_filters(cases_showing(user, *FILTERED_SECTIONS), params, None)
-                ),
+                "stall_counts": labelled_stall_counts(listed.stall_counts),
             },
         )
 
