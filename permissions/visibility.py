@@ -29,6 +29,7 @@ from functools import cache
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import BigIntegerField, BooleanField, CharField, Expression, F, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -170,7 +171,12 @@ class _Rules:
         # The grants subquery's WHEN order: full, cell summary, scoped summary.
         ids = permission_ids()
         permissions = [ids[PERMISSION_FOR[representation]] for representation in Representation]
-        return f"(SELECT {expression} FROM (SELECT {_sql()['grants']} AS m) x)", [
+        # OFFSET 0 keeps PostgreSQL from inlining `x`: inlined, it computed
+        # the grants subquery once per reference to `m` (up to five per row),
+        # and planned each (bench/: 2 ms less planning per list page).
+        # SQLite has no OFFSET without LIMIT; the demo's volumes need no fence.
+        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+        return f"(SELECT {expression} FROM (SELECT {_sql()['grants']} AS m{fence}) x)", [
             *params,
             *permissions,
             self.user_id,

@@ -47,6 +47,7 @@ def test_migrate_and_seed_demo_work_on_a_fresh_sqlite_file(tmp_path):
     assert lines["prefecture"] == "[]"
     assert lines["list"] == "200"
     assert lines["sorted"] == "200 True"
+    assert lines["logged"] == "True"  # the access log's raw INSERT stores a readable instant
 
 
 SEEN_BY_DEMO_ACCOUNTS = """
@@ -62,6 +63,8 @@ print("SEEN list", client.get("/app/situations/", HTTP_HOST="127.0.0.1").status_
 # The list's page, total and stall counts come from one CTE (workflows.paging).
 client.force_login(User.objects.get(username="coord.arras"))
 sorted_page = client.get("/app/situations/?tri=blocage&statut=tous&page=99", HTTP_HOST="127.0.0.1")
+from permissions.models import AccessLog
+print("SEEN logged", AccessLog.objects.filter(user__username="coord.arras", channel="ui_list").latest("at").at.tzinfo is not None)
 print("SEEN sorted", sorted_page.status_code, "Aucune situation ne correspond." not in sorted_page.content.decode())
 """
 

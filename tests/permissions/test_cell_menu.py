@@ -13,7 +13,7 @@ from tests.factories import make_case, make_coordinator, make_member, make_user
 
 
 def names(user) -> list[str]:
-    return list(cells_showing_cases(user).values_list("name", flat=True))
+    return [cell.name for cell in cells_showing_cases(user)]
 
 
 @pytest.fixture

@@ -48,3 +48,11 @@ def test_an_empty_list_has_one_empty_page(client, coord):
     assert response.context["page"].number == 1
     assert response.context["page"].paginator.count == 0
     assert "Aucune situation ne correspond." in response.content.decode()
+
+
+def test_each_row_links_to_its_case_file(client, coord, five_cases):
+    client.force_login(coord)
+    rows = client.get(reverse("situations:index")).context["rows"]
+    assert sorted(row.url for row in rows) == sorted(
+        reverse("situations:detail", args=[c.pk]) for c in five_cases
+    )

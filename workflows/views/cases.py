@@ -4,6 +4,7 @@ Every read goes through `visible_cases` / `get_case_for_user` (404 when out of
 scope); what a case shows is decided by `permissions.representations`.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -82,6 +83,16 @@ def list_filters(cases: QuerySet[Case], params, readable) -> QuerySet[Case]:
     return cases.filter(*hidden)
 
 
+# An int the URL converters accept and no route contains otherwise.
+_PK_PLACEHOLDER = 2147483647
+
+
+def url_of_pk(name: str) -> Callable[[int], str]:
+    """`pk -> reverse(name, args=[pk])`, reversing once: a list page links 50 rows."""
+    before, after = reverse(name, args=[_PK_PLACEHOLDER]).split(str(_PK_PLACEHOLDER))
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
 # What CaseRow, the list template and the access log read of a case; the
 # related names come as annotations (no Youth, Cell, Commune instances: a
 # page builds 50 rows).
@@ -143,18 +154,25 @@ class CaseRow:
             .values_list("case_id", "step", "due_on")
         ):
             steps.setdefault(case_id, []).append((step, due_on))
+        url = url_of_pk("situations:detail")
         return [
-            cls.of(case, motifs.get(case.pk, []), late_items(steps.get(case.pk, []), flags.get(case.pk, [])))
+            cls.of(
+                case,
+                motifs.get(case.pk, []),
+                late_items(steps.get(case.pk, []), flags.get(case.pk, [])),
+                url=url,
+            )
             for case in cases
         ]
 
     @classmethod
-    def of(cls, case: Case, motifs: list[str], late: list[Late]) -> "CaseRow":
-        """One row; the case's representation decides which fields it holds."""
+    def of(cls, case: Case, motifs: list[str], late: list[Late], *, url: Callable[[int], str]) -> "CaseRow":
+        """One row; the case's representation decides which fields it holds.
+        `url`: the case file's URL from its pk (`url_of_pk("situations:detail")`)."""
         policy = policy_for(case.representation)
         return cls(
             case=case,
-            url=reverse("situations:detail", args=[case.pk]),
+            url=url(case.pk),
             # A purged youth leaves no name (youth is NULL).
             youth=f"{case.youth_last_name.upper()} {case.youth_first_name}"
             if case.youth_last_name is not None
