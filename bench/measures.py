@@ -245,14 +245,10 @@ def unscoped_cases(user, queryset=None, *, scoped_summary: bool = True):
     )
 
 
-def unscoped_cases_showing(user, *sections):
-    """The baseline's `cases_showing`: every case shows every section."""
-    return unscoped_cases(user)
-
-
 def unscoped_case_ids_showing(user, *sections):
-    """The baseline's `case_ids_showing`: every non-archived case."""
-    return unscoped_cases(user).values("pk")
+    """The baseline's `case_ids_showing`: None, every listed case shows every
+    section (the list then filters, sorts and counts stalls without restriction)."""
+    return None
 
 
 def unscoped_page(user, queryset, ids):
@@ -271,7 +267,6 @@ def list_page_patches(rows: int, *, unscoped: bool = False) -> list[tuple[str, o
     if unscoped:
         patches += [
             ("workflows.views.cases.visible_cases", unscoped_cases),
-            ("workflows.views.cases.cases_showing", unscoped_cases_showing),
             ("workflows.views.cases.case_ids_showing", unscoped_case_ids_showing),
             ("workflows.views.cases.visible_page", unscoped_page),
             ("workflows.views.cases.cells_showing_cases", unscoped_cells),
