@@ -5,7 +5,10 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from notifications.models import StallFlag
+from notifications.services import stalls_scan
 from tests.factories import make_case
+from tests.notifications.conftest import at, days
 
 
 @pytest.fixture
@@ -56,3 +59,29 @@ def test_each_row_links_to_its_case_file(client, coord, five_cases):
     assert sorted(row.url for row in rows) == sorted(
         reverse("situations:detail", args=[c.pk]) for c in five_cases
     )
+
+
+def test_the_stall_sort_pages_like_its_order(client, coord, cell, monkeypatch):
+    """Sorted by stall (highest level first, then oldest, unstalled last), page
+    after page: the order computed here from the flags themselves."""
+    cases = [make_case(cell, signaled_on=days(offset)) for offset in (0, 3, 12, 20, 27, 29)]
+    stalls_scan(now=at(days(30)))
+    stalls_scan(now=at(days(45)))  # escalates the oldest flags
+    flags = {}
+    for flag in StallFlag.objects.open():
+        level, since = flags.get(flag.case_id, (None, None))
+        flags[flag.case_id] = (max(level or 0, flag.level), min(since or flag.since, flag.since))
+    assert flags and len(flags) < len(cases), "the data must mix stalled and calm cases"
+
+    def key(case):
+        level, since = flags.get(case.pk, (None, None))
+        return (level is None, -(level or 0), since or date.max, -case.pk)
+
+    expected = [case.reference for case in sorted(cases, key=key)]
+    monkeypatch.setattr("workflows.views.cases.PAGE_SIZE", 4)
+    client.force_login(coord)
+    pages = [
+        references(client.get(reverse("situations:index"), {"tri": "blocage", "page": number}))
+        for number in (1, 2)
+    ]
+    assert pages[0] + pages[1] == expected
