@@ -31,6 +31,7 @@ run: venv
 test: venv
 	@$(PY) scripts/check_services.py
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-wrk.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -46,6 +47,7 @@ quality: lint
 
 bench: venv
 	@$(PY) scripts/check_services.py
+	@bash scripts/ensure-wrk.sh
 	DJANGO_SETTINGS_MODULE=bench.settings $(PY) -m bench $(BENCH_ARGS)
 
 bpmn: venv

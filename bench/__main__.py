@@ -172,7 +172,7 @@ def load_measure(args, people):
                 seconds=args.load_seconds,
             )
             note = (
-                f"{args.clients} clients, {args.load_seconds:.0f} s, gunicorn {workers} workers sync ; "
+                f"wrk, {args.clients} connexions, {args.load_seconds:.0f} s, gunicorn {workers} workers sync ; "
                 f"{outcome.requests} réponses 200, {outcome.errors} erreurs, statuts {outcome.statuses}"
             )
             results.append(

@@ -1,49 +1,42 @@
-"""Concurrent load: gunicorn on 127.0.0.1 and a bounded threaded HTTP client.
+"""Concurrent load: gunicorn on 127.0.0.1, driven by wrk.
 
-No external tool: each client is a thread sending GET requests with
-`http.client` for a fixed duration, authenticated by a session cookie the
-bench created (Django test client login). gunicorn serves `bench.wsgi`, the
+wrk (Debian's package, installed by scripts/ensure-wrk.sh) holds `clients`
+connections open for a fixed duration, authenticated by a session cookie the
+bench created (Django test client login); bench/wrk_report.lua counts the
+responses by status and prints wrk's latency percentiles as one JSON line.
+A C client leaves the machine's cores to gunicorn and PostgreSQL, where a
+Python client would take its share of them. gunicorn serves `bench.wsgi`, the
 product's WSGI application with the case list at 50 rows.
 """
 
-import http.client
+import json
 import os
+import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 
-from bench.measures import percentile
-
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
 class LoadResult:
-    requests: int
-    errors: int
+    requests: int  # responses 200
+    errors: int  # other responses, socket errors and timeouts
     seconds: float
-    latencies_ms: list[float] = field(repr=False)
+    p50: float  # ms, over every response
+    p95: float
     statuses: dict[int, int] = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
-
-    @property
-    def p50(self) -> float:
-        return statistics.median(self.latencies_ms) if self.latencies_ms else 0.0
-
-    @property
-    def p95(self) -> float:
-        return percentile(self.latencies_ms, 95) if self.latencies_ms else 0.0
 
 
 def free_port() -> int:
@@ -102,48 +95,60 @@ class Gunicorn:
                 self.process.wait()
 
 
-def run_load(*, port: int, path: str, session_key: str, clients: int, seconds: float) -> LoadResult:
-    """`clients` threads requesting `path` for `seconds`; every request is timed."""
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
-    latencies: list[float] = []
-    statuses: dict[int, int] = {}
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
+WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"
 
-    def client() -> None:
-        nonlocal errors
-        own_latencies, own_statuses, own_errors = [], {}, 0
-        while time.monotonic() < stop_at:
-            start = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-                response = conn.getresponse()
-                response.read()
-                conn.close()
-            except OSError:
-                own_errors += 1
-                continue
-            elapsed = (time.perf_counter() - start) * 1000
-            own_statuses[response.status] = own_statuses.get(response.status, 0) + 1
-            if response.status == 200:
-                own_latencies.append(elapsed)
-            else:
-                own_errors += 1
-        with lock:
-            latencies.extend(own_latencies)
-            for status, count in own_statuses.items():
-                statuses[status] = statuses.get(status, 0) + count
-            errors += own_errors
 
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 60)
-    elapsed = time.monotonic() - started
+class WrkMissing(RuntimeError):
+    pass
+
+
+def wrk_command(*, url: str, cookie: str, clients: int, seconds: float) -> list[str]:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise WrkMissing("wrk est introuvable : lancez `bash scripts/ensure-wrk.sh` (paquet Debian wrk).")
+    return [
+        wrk,
+        "--threads",
+        str(max(1, min(clients, os.cpu_count() or 1))),
+        "--connections",
+        str(clients),
+        "--duration",
+        f"{max(1, round(seconds))}s",
+        "--timeout",
+        "30s",
+        "--header",
+        f"Cookie: {cookie}",
+        "--script",
+        str(WRK_SCRIPT),
+        url,
+    ]
+
+
+def parse_wrk_report(stdout: str) -> LoadResult:
+    """The LoadResult of the JSON line bench/wrk_report.lua prints (ValueError without it)."""
+    lines = [line for line in stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise ValueError("wrk n'a pas imprimé son rapport : " + stdout[-500:])
+    report = json.loads(lines[-1])
+    statuses = {int(status): n for status, n in report["statuses"].items()}
+    ok = statuses.get(200, 0)
     return LoadResult(
-        requests=len(latencies), errors=errors, seconds=elapsed, latencies_ms=latencies, statuses=statuses
+        requests=ok,
+        errors=sum(statuses.values()) - ok + report["socket_errors"] + report["timeouts"],
+        seconds=report["duration_us"] / 1e6,
+        p50=report["p50_us"] / 1000,
+        p95=report["p95_us"] / 1000,
+        statuses=statuses,
     )
+
+
+def run_load(*, port: int, path: str, session_key: str, clients: int, seconds: float) -> LoadResult:
+    """wrk holding `clients` connections on `path` for `seconds` (whole seconds, at least one)."""
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
+    command = wrk_command(
+        url=f"http://127.0.0.1:{port}{path}", cookie=cookie, clients=clients, seconds=seconds
+    )
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(f"wrk a échoué ({completed.returncode}) : {completed.stderr[-500:]}")
+    return parse_wrk_report(completed.stdout)
