@@ -43,19 +43,44 @@ def log_access(*, user, cases: Case | Iterable[Case], channel: str, reason: str 
         if not representation:
             raise ValueError(f"Case {case.pk} has no representation: fetch it through visible_cases().")
         row_reason = reason or (BREAK_GLASS_REASON if getattr(case, "break_glass", False) else "")
-        rows.append((user.pk, case.pk, case.reference, str(representation), channel.value, row_reason, at))
+        rows.append((case.pk, case.reference, str(representation), row_reason))
     if rows:
         with connection.cursor() as cursor:
-            cursor.execute(_insert_sql(len(rows)), [value for row in rows for value in row])
+            if connection.vendor == "postgresql":
+                # One array per column: 4 parameters instead of 7 per row
+                # (psycopg adapted each of a list page's 350 in ~2 ms).
+                columns = [[row[index] for row in rows] for index in range(4)]
+                cursor.execute(_insert_arrays_sql(), [user.pk, channel.value, at, *columns])
+            else:
+                cursor.execute(
+                    _insert_values_sql(len(rows)),
+                    [value for row in rows for value in (user.pk, *row[:3], channel.value, row[3], at)],
+                )
     return len(rows)
 
 
-def _insert_sql(count: int) -> str:
+def _table_and_columns() -> tuple[str, str]:
     columns = ", ".join(
         connection.ops.quote_name(AccessLog._meta.get_field(name).column) for name in _COLUMNS
     )
+    return connection.ops.quote_name(AccessLog._meta.db_table), columns
+
+
+def _insert_values_sql(count: int) -> str:
+    table, columns = _table_and_columns()
     values = ", ".join(["(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"] * count)
-    return f"INSERT INTO {connection.ops.quote_name(AccessLog._meta.db_table)} ({columns}) VALUES {values}"
+    return f"INSERT INTO {table} ({columns}) VALUES {values}"
+
+
+def _insert_arrays_sql() -> str:
+    """PostgreSQL: the per-row columns (case, reference, representation, reason)
+    as arrays unnested in step; user, channel and instant once."""
+    table, columns = _table_and_columns()
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT %s, r.case_id, r.reference, r.representation, %s, r.reason, %s"
+        " FROM unnest(%s::bigint[], %s::varchar[], %s::varchar[], %s::varchar[])"
+        " AS r(case_id, reference, representation, reason)"
+    )
 
 
 _COLUMNS = ("user", "case", "case_reference", "representation", "channel", "reason", "at")
