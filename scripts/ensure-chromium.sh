@@ -6,11 +6,5 @@ if [ -x /usr/bin/chromium ]; then
     exit 0
 fi
 echo "Chromium absent : installation des paquets Debian chromium et chromium-driver."
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+bash "$(dirname "$0")/apt-install.sh" chromium chromium-driver
 /usr/bin/chromium --version

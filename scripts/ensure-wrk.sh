@@ -7,11 +7,5 @@ if command -v wrk >/dev/null 2>&1; then
     exit 0
 fi
 echo "wrk absent : installation du paquet Debian wrk."
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-    SUDO="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq wrk >/dev/null
+bash "$(dirname "$0")/apt-install.sh" wrk
 wrk --version 2>&1 | head -n 1 || true
