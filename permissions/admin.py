@@ -25,7 +25,9 @@ institutions): choosing someone's password is logging in as them.
 
 What the product's own screens change through a service (re-syncing grants)
 is read-only here once it matters: a cell's partnership and strict
-need-to-know, the kind of an institution in use.
+need-to-know, the kind of an institution in use. Institutions of the
+parquet, the PJJ or a SPIP (coordinators share case summaries with them) are
+created and changed by a superuser only.
 """
 
 from django.contrib import admin, messages
@@ -60,6 +62,10 @@ INSTITUTION_KIND_LOCKED = (
     "Le type d'une institution à laquelle des comptes, des membres ou des partages sont rattachés ne se change "
     "pas : il décide des droits de ses agents (situations partagées, référents, indicateurs). "
     "Créez une nouvelle institution et rattachez-y les comptes."
+)
+DISCLOSABLE_KIND_REFUSED = (
+    "Seul un superutilisateur crée ou modifie une institution du parquet, de la PJJ ou du SPIP : "
+    "les coordonnateurs lui partagent des situations."
 )
 DISCLOSABLE_INSTITUTION_REFUSED = (
     "Seul un superutilisateur rattache un compte au parquet, à la PJJ ou au SPIP : "
@@ -157,6 +163,30 @@ class InstitutionAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     fields = ["name", "kind", "departement", "tribunal"]
+
+    def has_change_permission(self, request, obj=None):
+        # Coordinators share case summaries with the parquet, the PJJ and the
+        # SPIP: an account manager neither names such an institution nor
+        # renames one (the share form would list a lookalike).
+        if obj is not None and obj.kind in Institution.DISCLOSABLE_KINDS and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.kind in Institution.DISCLOSABLE_KINDS and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "kind" and not request.user.is_superuser:
+            # Neither offered nor accepted: a posted parquet/PJJ/SPIP is an invalid choice.
+            kwargs["choices"] = [
+                (value, label)
+                for value, label in db_field.get_choices(include_blank=False)
+                if value not in Institution.DISCLOSABLE_KINDS
+            ]
+            kwargs["error_messages"] = {"invalid_choice": DISCLOSABLE_KIND_REFUSED}
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         return ["kind"] if obj is not None and institution_in_use(obj) else []

@@ -14,6 +14,7 @@ from permissions.admin import (
     ACCOUNT_RESERVED,
     CELL_RIGHTS_LOCKED,
     DISCLOSABLE_INSTITUTION_REFUSED,
+    DISCLOSABLE_KIND_REFUSED,
     INSTITUTION_KIND_LOCKED,
     PASSWORD_RESERVED,
 )
@@ -379,3 +380,57 @@ def test_the_kind_of_an_institution_in_use_is_read_only(client, admin_account, w
     # Unused, its kind is still a typo to fix.
     police = w["institutions"]["police"]
     assert 'name="kind"' in client.get(f"/admin/casework/institution/{police.pk}/change/").content.decode()
+
+
+# --- Institutions that coordinators share with: a superuser's reference data -----------------
+
+
+@pytest.mark.parametrize("kind", sorted(Institution.DISCLOSABLE_KINDS))
+def test_an_account_manager_cannot_create_an_institution_that_reads_disclosures(
+    client, admin_account, w, kind
+):
+    add = "/admin/casework/institution/add/"
+    offered = [value for value, _ in client.get(add).context["adminform"].form.fields["kind"].choices]
+    assert Institution.Kind.EDUCATION_NATIONALE in offered
+    assert not set(offered) & Institution.DISCLOSABLE_KINDS
+    before = Institution.objects.count()
+    response = client.post(add, {"name": "Parquet de Béthune (copie)", "kind": kind, "departement": ""})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["kind"] == [DISCLOSABLE_KIND_REFUSED]
+    assert Institution.objects.count() == before
+
+
+def test_an_account_manager_cannot_rename_retype_or_delete_the_parquet(client, admin_account, w):
+    parquet = w["institutions"]["parquet_arras"]
+    change = f"/admin/casework/institution/{parquet.pk}/change/"
+    response = client.get(change)
+    assert response.status_code == 200
+    body = unescape(response.content.decode())
+    assert parquet.name in body and 'name="name"' not in body  # shown, not editable
+    response = client.post(
+        change, {"name": "Autre", "kind": Institution.Kind.POLICE_NATIONALE, "departement": ""}
+    )
+    assert response.status_code == 403
+    assert (
+        client.post(f"/admin/casework/institution/{parquet.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
+    parquet.refresh_from_db()
+    assert (parquet.name, parquet.kind) == (w["institutions"]["parquet_arras"].name, Institution.Kind.PARQUET)
+    # An unused institution of another kind cannot become one either.
+    police = w["institutions"]["police"]
+    response = client.post(
+        f"/admin/casework/institution/{police.pk}/change/",
+        {"name": police.name, "kind": Institution.Kind.PJJ, "departement": ""},
+    )
+    assert response.context["adminform"].form.errors["kind"] == [DISCLOSABLE_KIND_REFUSED]
+    police.refresh_from_db()
+    assert police.kind not in Institution.DISCLOSABLE_KINDS
+
+
+def test_a_superuser_creates_a_parquet(client, superuser, w):
+    response = client.post(
+        "/admin/casework/institution/add/",
+        {"name": "Parquet de Béthune", "kind": Institution.Kind.PARQUET, "departement": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert Institution.objects.get(name="Parquet de Béthune").kind == Institution.Kind.PARQUET
