@@ -13,6 +13,7 @@ stall rule: their overdue steps always show).
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from casework.models import PendingStep
 from notifications.models import StallFlag, StallLevel
@@ -43,7 +44,18 @@ class Late:
         return f"Depuis le {self.since:%d/%m/%Y} – {self.detail}"
 
 
-def late_items(overdue_steps: Iterable[tuple[str, date]], open_flags: Iterable[StallFlag]) -> list[Late]:
+class OpenFlag(NamedTuple):
+    """What `late_items` reads of an open flag: a list page reads these
+    tuples (`selectors.open_stall_flags_by_case`), the case file the flags."""
+
+    rule: str
+    since: date
+    level: int
+
+
+def late_items(
+    overdue_steps: Iterable[tuple[str, date]], open_flags: Iterable[StallFlag | OpenFlag]
+) -> list[Late]:
     """The open flags (oldest first), then each overdue step `(step, due_on)`
     that no open flag of its rule covers."""
     flags = sorted(open_flags, key=lambda flag: (flag.since, flag.rule))

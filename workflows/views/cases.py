@@ -114,6 +114,10 @@ class CaseRow:
 
     case: Case
     url: str
+    # The template reads the row's own fields only: each dotted lookup costs
+    # the template engine a failed subscript first (~1 µs, 500 per page).
+    reference: str
+    age: int
     youth: str
     commune: str
     cell: str
@@ -173,6 +177,8 @@ class CaseRow:
         return cls(
             case=case,
             url=url(case.pk),
+            reference=case.reference,
+            age=case.age_at_signalement,
             # A purged youth leaves no name (youth is NULL).
             youth=f"{case.youth_last_name.upper()} {case.youth_first_name}"
             if case.youth_last_name is not None
