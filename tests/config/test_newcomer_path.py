@@ -48,6 +48,8 @@ def test_migrate_and_seed_demo_work_on_a_fresh_sqlite_file(tmp_path):
     assert lines["list"] == "200"
     assert lines["sorted"] == "200 True"
     assert lines["logged"] == "True"  # the access log's raw INSERT stores a readable instant
+    # The task queue: a union of id sets and a per-row visibility rule, on SQLite too.
+    assert lines["queue"] == "200 True"
 
 
 SEEN_BY_DEMO_ACCOUNTS = """
@@ -66,6 +68,10 @@ sorted_page = client.get("/app/situations/?tri=blocage&statut=tous&page=99", HTT
 from permissions.models import AccessLog
 print("SEEN logged", AccessLog.objects.filter(user__username="coord.arras", channel="ui_list").latest("at").at.tzinfo is not None)
 print("SEEN sorted", sorted_page.status_code, "Aucune situation ne correspond." not in sorted_page.content.decode())
+from workflows.flows import CaseFlow
+from workflows.models import CaseTask
+queue = client.get("/app/case/queue/", HTTP_HOST="127.0.0.1")
+print("SEEN queue", queue.status_code, CaseTask.objects.queue([CaseFlow], User.objects.get(username="coord.arras")).exists())
 """
 
 

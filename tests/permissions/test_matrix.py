@@ -14,12 +14,14 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from casework.models import Case
+from casework.models import Case, JournalEntry
 from permissions.models import AccessLog
 from permissions.representations import SECTIONS, case_ids_showing
 from permissions.visibility import (
     ID_SETS,
     visible_among,
+    visible_case_filter,
+    visible_case_filter_per_row,
     visible_case_ids,
     visible_cases,
     with_representation,
@@ -176,3 +178,28 @@ def test_visible_among_is_visible_cases_on_the_same_rows(cast, account):
     among = {case.pk: case.representation for case in visible_among(user, Case.objects.filter(pk__in=ids))}
     assert among == expected
     assert archived.pk not in among
+
+
+@pytest.mark.parametrize("account", MATRIX)
+def test_the_per_row_filter_selects_the_rows_of_the_set_filter(cast, account):
+    """`visible_case_filter_per_row` (the task queue's and inbox's filter,
+    decided on each row) selects the same rows as `visible_case_filter`, for
+    every set of representations, archived cases left out by both."""
+    user = cast.users[account]
+    archived = cast.cases["own_cell"]
+    Case.objects.filter(pk=archived.pk).update(status=Case.Status.ARCHIVE)
+    entries = JournalEntry.objects.filter(case__in=list(cast.cases.values()))
+    assert entries.filter(case=archived).exists()
+    for representations in ID_SETS:
+        by_set = set(
+            entries.filter(visible_case_filter(user, "case", representations=representations)).values_list(
+                "pk", flat=True
+            )
+        )
+        per_row = set(
+            entries.filter(
+                visible_case_filter_per_row(user, "case", representations=representations)
+            ).values_list("pk", flat=True)
+        )
+        assert per_row == by_set, sorted(representations)
+        assert not entries.filter(case=archived, pk__in=per_row).exists()

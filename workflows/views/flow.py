@@ -216,7 +216,13 @@ class InboxView(BadgeCountMixin, TaskColumnsMixin, FlowInboxListView):
     badge = "user_inbox"
 
     def get_queryset(self):
-        return _scoped(super().get_queryset(), self.request)
+        # The user's assigned tasks: few, so checked one by one (open_visible_to).
+        return (
+            super()
+            .get_queryset()
+            .open_visible_to(self.request.user)
+            .select_related("process__caseprocess__case")
+        )
 
 
 class QueueView(BadgeCountMixin, TaskColumnsMixin, FlowQueueListView):
@@ -226,8 +232,8 @@ class QueueView(BadgeCountMixin, TaskColumnsMixin, FlowQueueListView):
 
     def get_queryset(self):
         # viewflow builds the queue with CaseTask.objects.user_queue, which is
-        # already limited to visible cases: a second visible_to would walk the
-        # user's visible cases twice in each of the page's queries.
+        # already limited to visible cases (open_visible_to): a second filter
+        # would check each task's case twice in each of the page's queries.
         return super().get_queryset().select_related("process__caseprocess__case")
 
 
