@@ -13,9 +13,8 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
-from bench.measures import LIST_ROWS  # noqa: E402
-
 # The product's entry point: its application, loaded and settled (gc.freeze).
+# First: nothing that imports a model may come before it.
 from config.wsgi import application  # noqa: E402,F401
 
 try:
@@ -23,6 +22,8 @@ try:
 except ImportError:  # the case screens are not on this branch
     cases = None
 if cases is not None:
+    from bench.measures import LIST_ROWS
+
     cases.PAGE_SIZE = LIST_ROWS
 
 
