@@ -135,5 +135,5 @@ def unread_count(user, *, cap: int | None = None) -> int:
 
 def labelled_stall_counts(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     """(rule code, label, open flags) in rule order, rules with flags only, from
-    flag counts by rule code (`workflows.paging.list_slice`)."""
+    flag counts by rule code (`permissions.paging.list_slice`)."""
     return [(rule.code, rule.label, counts[rule.code]) for rule in RULES if counts.get(rule.code)]

@@ -4,62 +4,103 @@ Used by the read API (and usable by exports): `present_cases(cases, user)` turns
 cases fetched through `visible_cases` into dicts whose keys are exactly the
 sections their representation allows (`permissions.representations`). A key
 that the policy hides is absent, not null. Related rows are loaded in a
-fixed number of queries for the whole page (`load_related`), and the
-journal and disclosures only for the rows shown in `full`.
+fixed number of queries for the whole page, each over the rows whose
+representation shows it (`load_related`).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from casework.models import Case, JournalEntry, PendingStep, ReferentDesignation
-from notifications.selectors import annotate_stalls, stall_reasons
+from casework.models import (
+    Bilan,
+    Case,
+    CaseMotif,
+    CddfReferral,
+    Decision,
+    JournalEntry,
+    PendingStep,
+    RappelALOrdre,
+    ReferentDesignation,
+)
+from notifications.selectors import open_stall_flags_by_case, stall_reasons
 from permissions.access import journal_filter
 from permissions.models import Disclosure
 from permissions.representations import Policy, policy_for
 
 
 def with_related(queryset: QuerySet[Case]) -> QuerySet[Case]:
-    """Everything a page of cases needs except the full-only rows (see `load_full_only`)."""
-    overdue = PendingStep.objects.overdue().filter(case=OuterRef("pk"))
-    return (
-        annotate_stalls(queryset.annotate(is_overdue=Exists(overdue)))
-        .select_related("youth", "commune", "cell", "source_institution", "signaled_by")
-        .prefetch_related(
-            "motifs",
-            "decisions",
-            "rappels",
-            "cddf_referrals",
-            Prefetch(
-                "designations",
-                queryset=ReferentDesignation.objects.select_related("referent", "institution").order_by(
-                    "opened_on", "id"
-                ),
-            ),
-            "bilans",
-        )
+    """The cases with the rows they point to; what they own comes after the
+    representation is known (`load_related`)."""
+    return queryset.select_related("youth", "commune", "cell", "source_institution", "signaled_by")
+
+
+def _owned_rows(user) -> list[tuple[tuple[str, ...], str, QuerySet]]:
+    """For each kind of row a case owns: the sections that read it, the
+    attribute it is attached as, and its queryset (in the order the API lists
+    the rows)."""
+    return [
+        (("motifs",), "motif_rows", CaseMotif.objects.order_by("code")),
+        (("orientations",), "decision_rows", Decision.objects.all()),
+        (("measures",), "rappel_rows", RappelALOrdre.objects.all()),
+        (("measures",), "cddf_rows", CddfReferral.objects.all()),
+        (
+            ("measures", "referent"),
+            "designation_rows",
+            ReferentDesignation.objects.select_related("referent", "institution").order_by("opened_on", "id"),
+        ),
+        (("bilan_outcomes",), "bilan_rows", Bilan.objects.all()),
+        (
+            ("journal",),
+            "journal_rows",
+            JournalEntry.objects.filter(journal_filter(user)).select_related("actor").order_by("at", "id"),
+        ),
+        (("disclosures",), "disclosure_rows", Disclosure.objects.select_related("institution")),
+    ]
+
+
+def _rows_by_case(rows: QuerySet, cases: list[Case]) -> dict[int, list]:
+    by_case = defaultdict(list)
+    if cases:
+        for row in rows.filter(case_id__in=[case.pk for case in cases]):
+            by_case[row.case_id].append(row)
+    return by_case
+
+
+def load_related(cases: list[Case], user) -> None:
+    """Attach to each case the rows its representation's sections read, and
+    only those: a case whose policy hides a section does not load its rows,
+    and reading them fails (no attribute). One query per kind of row, over the
+    cases showing it; none when no case does. `journal_rows` holds the
+    entries `user` reads (`journal_filter`).
+
+    Grouped by hand rather than by `prefetch_related`, which builds a related
+    manager per case and kind of row (~200 querysets on a 50-row page)."""
+
+    def showing(*sections: str) -> list[Case]:
+        return [case for case in cases if any(s in policy_for(case.representation) for s in sections)]
+
+    for sections, attribute, rows in _owned_rows(user):
+        among = showing(*sections)
+        by_case = _rows_by_case(rows, among)
+        for case in among:
+            setattr(case, attribute, by_case[case.pk])
+    late = showing("overdue")
+    late_ids = [case.pk for case in late]
+    flags = open_stall_flags_by_case(late_ids)
+    overdue = set(
+        PendingStep.objects.overdue()
+        .filter(case_id__in=late_ids)
+        .order_by()
+        .values_list("case_id", flat=True)
+        .distinct()
     )
-
-
-def load_full_only(cases: list[Case], user) -> None:
-    """Attach `journal_rows` (the entries `user` reads, `journal_filter`) and
-    `disclosure_rows` to the cases shown in full: two queries at most."""
-    full_ids = [c.pk for c in cases if policy_for(c.representation).shows("journal")]
-    journal, disclosures = defaultdict(list), defaultdict(list)
-    if full_ids:
-        for entry in (
-            JournalEntry.objects.filter(journal_filter(user), case_id__in=full_ids)
-            .select_related("actor")
-            .order_by("at", "id")
-        ):
-            journal[entry.case_id].append(entry)
-        for disclosure in Disclosure.objects.filter(case_id__in=full_ids).select_related("institution"):
-            disclosures[disclosure.case_id].append(disclosure)
-    for case in cases:
-        case.journal_rows = journal[case.pk]
-        case.disclosure_rows = disclosures[case.pk]
+    for case in late:
+        case.open_stall_flags = flags.get(case.pk, [])
+        case.stalled = bool(case.open_stall_flags)
+        case.is_overdue = case.pk in overdue
 
 
 def _name(user) -> str | None:
@@ -67,7 +108,7 @@ def _name(user) -> str | None:
 
 
 def current_referent(case: Case) -> ReferentDesignation | None:
-    return next((d for d in case.designations.all() if d.is_current), None)
+    return next((d for d in case.designation_rows if d.is_current), None)
 
 
 def present_case(case: Case, today=None) -> dict:
@@ -101,7 +142,7 @@ def present_case(case: Case, today=None) -> dict:
     if "cell" in policy:
         data["cell"] = {"id": case.cell_id, "name": case.cell.name}
     if "motifs" in policy:
-        data["motifs"] = sorted(m.code for m in case.motifs.all())
+        data["motifs"] = [m.code for m in case.motif_rows]
     if "profil" in policy:
         data["profil"] = case.profil
     if "plan_measure" in policy:
@@ -117,7 +158,7 @@ def present_case(case: Case, today=None) -> dict:
         data["closure_reason"] = case.closure_reason
     if "orientations" in policy:
         data["orientations"] = list(
-            dict.fromkeys(code for decision in case.decisions.all() for code in decision.orientations)
+            dict.fromkeys(code for decision in case.decision_rows for code in decision.orientations)
         )
     if "measures" in policy:
         data["measures"] = _measures(case, free_text=free_text)
@@ -136,7 +177,7 @@ def present_case(case: Case, today=None) -> dict:
             else None
         )
     if "bilan_outcomes" in policy:
-        data["bilans"] = [_bilan(b, policy) for b in case.bilans.all()]
+        data["bilans"] = [_bilan(b, policy) for b in case.bilan_rows]
     if "journal" in policy:
         data["journal"] = [_journal_entry(e, free_text=free_text) for e in case.journal_rows]
     if "disclosures" in policy:
@@ -157,14 +198,14 @@ def present_case(case: Case, today=None) -> dict:
 def present_cases(cases: Iterable[Case], user) -> list[dict]:
     """`cases` (read through `visible_cases(user)`) as the dicts `user` receives."""
     cases = list(cases)
-    load_full_only(cases, user)
+    load_related(cases, user)
     today = timezone.localdate()
     return [present_case(case, today) for case in cases]
 
 
 def _measures(case: Case, *, free_text: bool) -> dict:
     rappels = []
-    for r in case.rappels.all():
+    for r in case.rappel_rows:
         row = {
             "status": r.status,
             "planned_on": r.planned_on,
@@ -187,7 +228,7 @@ def _measures(case: Case, *, free_text: bool) -> dict:
                 "accompagnement": c.accompagnement,
                 "attestation_on": c.attestation_on,
             }
-            for c in case.cddf_referrals.all()
+            for c in case.cddf_rows
         ],
         "designations": [
             {
@@ -198,7 +239,7 @@ def _measures(case: Case, *, free_text: bool) -> dict:
                 "accepted_on": d.accepted_on,
                 "ended_on": d.ended_on,
             }
-            for d in case.designations.all()
+            for d in case.designation_rows
         ],
     }
 

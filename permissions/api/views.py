@@ -9,7 +9,6 @@ from django.db.models import Q
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from unidecode import unidecode
@@ -19,6 +18,7 @@ from permissions.access import get_coordinated_case_for_user
 from permissions.access_log import Channel, access_log_for_case, log_access
 from permissions.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
 from permissions.api.auth import ChartersSigned
+from permissions.api.pagination import CasePagination
 from permissions.api.presentation import present_cases, with_related
 from permissions.api.serializers import AccessLogSerializer, CaseSerializer
 from permissions.models import AccessLog
@@ -31,11 +31,6 @@ def search_filter(term: str) -> Q:
     for word in unidecode(term).lower().replace("-", " ").replace("'", " ").split():
         query &= Q(youth__identity_key__contains=word) | Q(reference__icontains=word)
     return query
-
-
-class CasePagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 100
 
 
 class CaseList(generics.GenericAPIView):
@@ -58,7 +53,7 @@ class CaseList(generics.GenericAPIView):
     )
     def get(self, request):
         # Page on ids, then load the page's rows (permissions.visibility.visible_page).
-        ids = self.paginate_queryset(self.get_queryset().values_list("pk", flat=True))
+        ids = self.paginate_queryset(self.get_queryset())
         page = visible_page(request.user, with_related(Case.objects.all()), list(ids))
         channel = Channel.SEARCH if request.query_params.get("search", "").strip() else Channel.API_LIST
         log_access(user=request.user, cases=page, channel=channel)

@@ -62,7 +62,7 @@ for username in ["coord.arras", "membre.arras", "magistrat.arras", "pjj.arras", 
 client = Client()
 client.force_login(User.objects.get(username="membre.arras"))
 print("SEEN list", client.get("/app/situations/", HTTP_HOST="127.0.0.1").status_code)
-# The list's page, total and stall counts come from one CTE (workflows.paging).
+# The list's page, total and stall counts come from one CTE (permissions.paging).
 client.force_login(User.objects.get(username="coord.arras"))
 sorted_page = client.get("/app/situations/?tri=blocage&statut=tous&page=99", HTTP_HOST="127.0.0.1")
 from permissions.models import AccessLog

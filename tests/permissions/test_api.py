@@ -1,6 +1,8 @@
 """Read API: authentication, representations, charter gate, enumeration, access log, query counts."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -73,6 +75,88 @@ def test_pagination_shape(cast):
     assert len(body["results"]) == 3
     assert "page=2" in body["next"]
     assert body["previous"] is None
+
+
+class TestPagination:
+    """DRF's answers, from one walk of the visible cases (permissions.api.pagination)."""
+
+    @pytest.fixture
+    def client(self, cast):
+        return api_client(cast.users["coord_arras"])
+
+    def pages(self, client, **params):
+        return client.get("/api/v1/cases/", {"page_size": 3, **params})
+
+    def test_pages_cover_the_list_once_in_order(self, client):
+        every = self.pages(client, page_size=100).json()["results"]
+        pages = [self.pages(client, page=n).json() for n in (1, 2, 3)]
+        assert [row["id"] for page in pages for row in page["results"]] == [row["id"] for row in every]
+        assert [len(page["results"]) for page in pages] == [3, 3, 2]
+        assert pages[2]["next"] is None
+        assert "page=2" in pages[2]["previous"]
+
+    def test_last_page(self, client):
+        body = self.pages(client, page="last").json()
+        assert body["count"] == 8
+        assert len(body["results"]) == 2
+        assert body["next"] is None
+
+    @pytest.mark.parametrize("page", ["4", "0", "-1", "deux"])
+    def test_a_page_that_is_not_one_answers_404(self, client, page):
+        response = self.pages(client, page=page)
+        assert response.status_code == 404
+        assert response.json()["detail"] == "Page non valide."
+
+    def test_an_empty_list_has_its_first_page(self, cast):
+        response = api_client(cast.users["prefecture"]).get("/api/v1/cases/")
+        assert response.status_code == 200
+        assert response.json() == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+class TestRelatedRowsFollowTheRepresentation:
+    """A case loads the rows of the sections its representation shows, and no others."""
+
+    def tables_read(self, user, url):
+        with CaptureQueriesContext(connection) as ctx:
+            response = api_client(user).get(url)
+        assert response.status_code == 200
+        return response.json(), " ".join(
+            q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")
+        )
+
+    def test_a_scoped_summary_reads_neither_motifs_bilans_stalls_nor_the_journal(self, cast):
+        body, sql = self.tables_read(cast.users["magistrat"], "/api/v1/cases/")
+        assert {row["representation"] for row in body["results"]} == {"scoped_summary"}
+        for table in (
+            "casework_casemotif",
+            "casework_bilan",
+            "notifications_stallflag",
+            "casework_journalentry",
+        ):
+            assert f'FROM "{table}"' not in sql, table
+        assert 'FROM "casework_rappelalordre"' in sql  # its "measures" section
+
+    def test_a_cell_summary_reads_no_measures_journal_or_disclosures(self, cast):
+        body, sql = self.tables_read(cast.users["membre"], "/api/v1/cases/")
+        assert {row["representation"] for row in body["results"]} == {"cell_summary"}
+        for table in (
+            "casework_rappelalordre",
+            "casework_cddfreferral",
+            "casework_journalentry",
+            "permissions_disclosure",
+        ):
+            assert f'FROM "{table}"' not in sql, table
+        assert 'FROM "casework_casemotif"' in sql
+
+    def test_overdue_steps_are_read_for_the_cases_showing_them(self, cast):
+        case = cast.cases["own_cell"]
+        step = step_open(case=case, step=PendingStep.Step.EXAMEN, due_on=timezone.localdate())
+        step_flag_overdue(step_id=step.pk)
+        rows = {
+            row["id"]: row for row in api_client(cast.users["membre"]).get("/api/v1/cases/").json()["results"]
+        }
+        assert rows[case.pk]["overdue"] is True
+        assert all(row["overdue"] is False for pk, row in rows.items() if pk != case.pk)
 
 
 def test_full_has_journal_and_free_text(cast):
@@ -205,7 +289,9 @@ def test_list_query_count_does_not_grow_with_rows(size, django_assert_max_num_qu
     for _ in range(size):
         make_case(w["cells"]["Arras – centre"])
     client = api_client(coord)
-    # 15 + the page's open stall flags (stalled_reasons), one query whatever the size.
+    # Token, seats, permissions, the page with its total, the rows, the access
+    # log, then one query per kind of row the full representation reads (8)
+    # and two for lateness (stall flags, overdue steps), whatever the size.
     with django_assert_max_num_queries(16):
         response = client.get("/api/v1/cases/")
     assert response.json()["count"] == size

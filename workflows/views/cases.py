@@ -33,11 +33,11 @@ from notifications.selectors import annotate_stall_order, labelled_stall_counts,
 from permissions import roles
 from permissions.access import get_case_for_user, is_signed_coordinator, journal_filter
 from permissions.access_log import Channel, log_access
+from permissions.paging import list_slice
 from permissions.representations import case_ids_showing, cells_showing_cases, policy_for
 from permissions.visibility import visible_cases, visible_page
 from workflows import forms
 from workflows.models import CaseTask
-from workflows.paging import list_slice
 
 PAGE_SIZE = 25
 # The case file shows the latest journal entries; the journal page, all of them.
@@ -199,7 +199,7 @@ class CaseListView(View):
 
     The query count does not depend on the page size: one query for the page's
     ids, the total and the stall counts of the filtered cases (one walk of the
-    visible cases, `workflows.paging`), one for the page's rows
+    visible cases, `permissions.paging`), one for the page's rows
     (representation, related rows), three for their motifs, stall flags and
     overdue steps, one for the cell filter. The representation is computed for
     the page's rows only, and decides alone which of them are shown.

@@ -5,7 +5,8 @@ the page, how many cases there are, and how many open stall flags of each rule
 the cases showing their lateness carry. Asked separately, each question walks
 the user's visible cases again (thousands for a coordinator, see bench/); here
 one statement materialises the filtered cases once with their sort keys (a
-CTE), and answers the three from it.
+CTE), and answers the three from it. The read API asks the first two
+(`permissions.api.pagination`).
 """
 
 from dataclasses import dataclass
@@ -56,10 +57,13 @@ def _direction(term: OrderBy) -> str:
     return direction
 
 
-def list_slice(cases: QuerySet[Case], *, ordering: list, readable, number, per_page: int) -> ListSlice:
+def list_slice(
+    cases: QuerySet[Case], *, ordering: list, readable, number, per_page: int, count_stalls: bool = True
+) -> ListSlice:
     """Page `number` of `cases` sorted by `ordering` (as `order_by` takes it,
     ending with a unique key), the total, and the stall counts of the cases
-    among `readable` (case ids; None: all of them) — in one query.
+    among `readable` (case ids; None: all of them) — in one query. Without
+    `count_stalls`, the stall counts are not asked (and come back empty).
 
     Same answers as Paginator.get_page: a page number that is not one gives the
     first page, one past the end gives the last page (a second query).
@@ -76,17 +80,6 @@ def list_slice(cases: QuerySet[Case], *, ordering: list, readable, number, per_p
         cases.order_by().annotate(listed_readable=showing, **keys).values_list("pk", "listed_readable", *keys)
     )
     listed_sql, listed_params = listed.query.sql_with_params()
-    # `case_id IN (...)`: PostgreSQL probes the flags of each listed case, what
-    # a user's list needs (hundreds to a few thousand cases). Written as a join,
-    # it hashed the whole flags table instead (45 ms for a member's 427 cases).
-    flags = (
-        StallFlag.objects.open()
-        .filter(case_id__in=RawSQL(f"SELECT id FROM {_CTE} WHERE readable", []))
-        .order_by()
-        .values_list("rule")
-        .annotate(n=Count("pk"))
-    )
-    flags_sql, flags_params = flags.query.sql_with_params()
     columns = ", ".join(f"k{index}" for index in range(len(terms)))
     order = ", ".join(f"k{index} {_direction(term)}" for index, term in enumerate(terms))
     # Three kinds of rows: the total, the page's ids with their position, the
@@ -98,8 +91,21 @@ def list_slice(cases: QuerySet[Case], *, ordering: list, readable, number, per_p
         f" SELECT 'total', NULL, NULL, COUNT(*) FROM {_CTE}"
         " UNION ALL SELECT 'page', page.id, NULL, ROW_NUMBER() OVER ()"
         f" FROM (SELECT id FROM {_CTE} ORDER BY {order} LIMIT %s OFFSET %s) page"
-        f" UNION ALL SELECT 'flags', NULL, counted.rule, counted.n FROM ({flags_sql}) counted"
     )
+    flags_params = ()
+    if count_stalls:
+        # `case_id IN (...)`: PostgreSQL probes the flags of each listed case, what
+        # a user's list needs (hundreds to a few thousand cases). Written as a join,
+        # it hashed the whole flags table instead (45 ms for a member's 427 cases).
+        flags = (
+            StallFlag.objects.open()
+            .filter(case_id__in=RawSQL(f"SELECT id FROM {_CTE} WHERE readable", []))
+            .order_by()
+            .values_list("rule")
+            .annotate(n=Count("pk"))
+        )
+        flags_sql, flags_params = flags.query.sql_with_params()
+        sql += f" UNION ALL SELECT 'flags', NULL, counted.rule, counted.n FROM ({flags_sql}) counted"
 
     def fetch(number: int) -> tuple[int, list[int], dict[str, int]]:
         with connection.cursor() as cursor:
