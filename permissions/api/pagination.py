@@ -6,7 +6,6 @@ both from one. The answers are DRF's: the same response shape, `page=last`,
 and 404 for a page number that is not one or lies past the end.
 """
 
-from django.core.paginator import InvalidPage
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
@@ -24,14 +23,14 @@ class CasePagination(PageNumberPagination):
         """The ids of the requested page of `queryset` (ordered, ending with a unique key)."""
         self.request = request
         per_page = self.get_page_size(request)
-        asked = request.query_params.get(self.page_query_param) or 1
+        asked = request.query_params.get(self.page_query_param) or "1"
         last = asked in self.last_page_strings
-        try:
-            number = _BEYOND_LAST if last else int(asked)
-            if number < 1:
-                raise InvalidPage
-        except (TypeError, ValueError, InvalidPage):
-            raise NotFound(self.invalid_page_message) from None
+        if last:
+            number = _BEYOND_LAST
+        elif asked.isdigit() and int(asked) >= 1:
+            number = int(asked)
+        else:
+            raise NotFound(self.invalid_page_message)
         listed = list_slice(
             queryset,
             ordering=list(queryset.query.order_by),
@@ -43,4 +42,6 @@ class CasePagination(PageNumberPagination):
         if not last and listed.page.number != number:
             raise NotFound(self.invalid_page_message)
         self.page = listed.page
+        # The browsable API's page links, as DRF shows them.
+        self.display_page_controls = self.template is not None and self.page.paginator.num_pages > 1
         return listed.ids

@@ -81,31 +81,37 @@ class TestPagination:
     """DRF's answers, from one walk of the visible cases (permissions.api.pagination)."""
 
     @pytest.fixture
-    def client(self, cast):
+    def api(self, cast):
         return api_client(cast.users["coord_arras"])
 
-    def pages(self, client, **params):
-        return client.get("/api/v1/cases/", {"page_size": 3, **params})
+    def pages(self, api, **params):
+        return api.get("/api/v1/cases/", {"page_size": 3, **params})
 
-    def test_pages_cover_the_list_once_in_order(self, client):
-        every = self.pages(client, page_size=100).json()["results"]
-        pages = [self.pages(client, page=n).json() for n in (1, 2, 3)]
+    def test_pages_cover_the_list_once_in_order(self, api):
+        every = self.pages(api, page_size=100).json()["results"]
+        pages = [self.pages(api, page=n).json() for n in (1, 2, 3)]
         assert [row["id"] for page in pages for row in page["results"]] == [row["id"] for row in every]
         assert [len(page["results"]) for page in pages] == [3, 3, 2]
         assert pages[2]["next"] is None
         assert "page=2" in pages[2]["previous"]
 
-    def test_last_page(self, client):
-        body = self.pages(client, page="last").json()
+    def test_last_page(self, api):
+        body = self.pages(api, page="last").json()
         assert body["count"] == 8
         assert len(body["results"]) == 2
         assert body["next"] is None
 
     @pytest.mark.parametrize("page", ["4", "0", "-1", "deux"])
-    def test_a_page_that_is_not_one_answers_404(self, client, page):
-        response = self.pages(client, page=page)
+    def test_a_page_that_is_not_one_answers_404(self, api, page):
+        response = self.pages(api, page=page)
         assert response.status_code == 404
         assert response.json()["detail"] == "Page non valide."
+
+    def test_the_browsable_api_links_the_pages(self, cast, client):
+        client.force_login(cast.users["coord_arras"])
+        html = client.get("/api/v1/cases/", {"page_size": 3}, HTTP_ACCEPT="text/html").content.decode()
+        assert 'class="pagination' in html
+        assert "page=3" in html
 
     def test_an_empty_list_has_its_first_page(self, cast):
         response = api_client(cast.users["prefecture"]).get("/api/v1/cases/")
