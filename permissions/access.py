@@ -30,7 +30,12 @@ from permissions.visibility import visible_cases
 
 def get_case_for_user(user, pk) -> Case:
     """The case `pk` annotated with the user's `representation`, or Http404."""
-    case = visible_cases(user).filter(pk=pk).select_related("youth", "cell", "partnership").first()
+    case = (
+        visible_cases(user)
+        .filter(pk=pk)
+        .select_related("youth", "cell", "partnership", "commune", "source_institution")
+        .first()
+    )
     if case is None:
         raise Http404("Situation introuvable.")
     return case
