@@ -37,6 +37,7 @@ from viewflow.workflow.status import STATUS
 
 from permissions.representations import case_filter_showing
 from workflows.models import CaseProcess, CaseTask
+from workflows.paginator import WindowCountPaginator
 from workflows.services import TASK_BUSY, TASK_DONE
 
 
@@ -186,6 +187,8 @@ class BadgeCountMixin:
     """
 
     badge = ""  # the viewset context key of the badge: "user_inbox" or "user_queue"
+    # The page and the count in one query (workflows.paginator).
+    paginator_class = WindowCountPaginator
 
     def paginate_queryset(self, queryset, page_size):
         paginated = super().paginate_queryset(queryset, page_size)
