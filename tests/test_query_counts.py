@@ -110,7 +110,10 @@ def _grow_journal(case, coord, total: int) -> None:
         journal_log(case=case, actor=coord, kind="other", summary=f"Événement {index}")
 
 
-@pytest.mark.parametrize(("page", "ceiling"), [("situations:detail", 45), ("situations:journal", 20)])
+# Ceilings just above the counts taken here (case file 29, journal 8, API
+# case 14, queue and inbox 9 each), with room for the idle timeout's session
+# refresh (BEGIN, UPDATE, COMMIT; not with a token): a walk added fails CI.
+@pytest.mark.parametrize(("page", "ceiling"), [("situations:detail", 33), ("situations:journal", 12)])
 def test_case_file_and_journal_run_the_same_queries_for_5_and_30_journal_entries(
     client, signal, coord, page, ceiling, django_assert_max_num_queries
 ):
@@ -133,7 +136,7 @@ def test_api_case_detail_runs_the_same_queries_for_5_and_30_journal_entries(
     counts = []
     for size in SIZES:
         _grow_journal(case, coord, size)
-        counts.append(queries_for(client, f"/api/v1/cases/{case.pk}/", django_assert_max_num_queries, 20))
+        counts.append(queries_for(client, f"/api/v1/cases/{case.pk}/", django_assert_max_num_queries, 16))
     assert counts[0] == counts[1], counts
 
 
@@ -153,7 +156,7 @@ def test_task_lists_run_the_same_queries_for_5_and_30_tasks(
                 with task.activation() as activation:
                     activation.assign(coord)
         done = size
-        counts.append(queries_for(client, reverse(page), django_assert_max_num_queries, 30))
+        counts.append(queries_for(client, reverse(page), django_assert_max_num_queries, 13))
     assert counts[0] == counts[1], counts
 
 
