@@ -25,7 +25,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--samples", type=int, default=60, help="requêtes mesurées par page (≥ 50)")
     parser.add_argument("--clients", type=int, default=8, help="clients simultanés de l'essai de charge")
     parser.add_argument("--load-seconds", type=float, default=30.0, help="durée de l'essai de charge")
-    parser.add_argument("--workers", type=int, default=0, help="workers gunicorn (défaut : 2 × nproc + 1)")
+    parser.add_argument("--workers", type=int, default=0, help="workers gunicorn (défaut : nproc + 1)")
     parser.add_argument("--no-load", action="store_true", help="sans essai de charge")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
@@ -145,7 +145,11 @@ def load_measure(args, people):
 
     client = measures.client_for(people.member)
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    workers = args.workers or 2 * (os.cpu_count() or 1) + 1
+    # One worker per core and one spare, as docker-compose.yml runs on 2 cores:
+    # PostgreSQL shares these cores, and gunicorn's 2 × nproc + 1 (for a server of
+    # its own) only added switches between workers (list under load, 2 cores,
+    # runs alternated: 3 workers 83.3 / 83.3 req/s, 5 workers 77.2 / 66.9).
+    workers = args.workers or (os.cpu_count() or 1) + 1
     pages = [
         (
             "load_list_member",
@@ -168,17 +172,24 @@ def load_measure(args, people):
             load.run_load(
                 port=server.port, path=path, session_key=session_key, clients=args.clients, seconds=10
             )
-            outcome = load.run_load(
-                port=server.port,
-                path=path,
-                session_key=session_key,
-                clients=args.clients,
-                seconds=args.load_seconds,
-            )
+            with load.CpuMeter(server_pid=server.process.pid) as meter:
+                outcome = load.run_load(
+                    port=server.port,
+                    path=path,
+                    session_key=session_key,
+                    clients=args.clients,
+                    seconds=args.load_seconds,
+                )
+            cpu = meter.split(outcome.requests)
             note = (
                 f"wrk, {args.clients} connexions, {args.load_seconds:.0f} s, gunicorn {workers} workers sync ; "
                 f"{outcome.requests} réponses 200, {outcome.errors} erreurs, statuts {outcome.statuses}"
             )
+            if cpu:
+                note += (
+                    f" ; processeur par réponse : Python (gunicorn) {cpu.gunicorn:.1f} ms, "
+                    f"PostgreSQL {cpu.postgresql:.1f} ms, wrk {cpu.wrk:.1f} ms, reste {cpu.other:.1f} ms"
+                )
             results.append(
                 measures.Result(
                     name=name,
@@ -192,6 +203,7 @@ def load_measure(args, people):
                         "requests_per_second": round(outcome.rps, 1),
                         "clients": args.clients,
                         "workers": workers,
+                        "cpu_ms_per_request": cpu.as_json() if cpu else None,
                     },
                 )
             )

@@ -11,6 +11,7 @@ product's WSGI application with the case list at 50 rows.
 
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -93,6 +94,98 @@ class Gunicorn:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+@dataclass
+class CpuSplit:
+    """Processor time a load run cost, in ms per 200 response, by process family.
+
+    What limits the throughput on a machine where server, database and client
+    share the cores: the product's Python (gunicorn), PostgreSQL, wrk itself,
+    and the rest of the machine (processes alive at both readings only).
+    """
+
+    gunicorn: float
+    postgresql: float
+    wrk: float
+    other: float
+
+    @property
+    def total(self) -> float:
+        return self.gunicorn + self.postgresql + self.wrk + self.other
+
+    def as_json(self) -> dict:
+        return {name: round(value, 2) for name, value in vars(self).items()} | {"total": round(self.total, 2)}
+
+
+def process_ticks(proc: Path = Path("/proc")) -> dict[int, tuple[str, int, int]]:
+    """pid → (command, parent pid, user + system clock ticks) of every process `proc` shows.
+
+    Empty where there is no /proc (not Linux): the split is then not measured.
+    """
+    out = {}
+    try:
+        entries = [entry for entry in proc.iterdir() if entry.name.isdigit()]
+    except OSError:
+        return out
+    for entry in entries:
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        # The command sits in parentheses and may hold spaces or parentheses itself.
+        command = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        out[int(entry.name)] = (command, int(fields[1]), int(fields[11]) + int(fields[12]))
+    return out
+
+
+class CpuMeter:
+    """Reads the machine's processes before and after a load run (`with`), then
+    splits what they spent meanwhile (`split`). wrk is a child of this process,
+    waited for inside the block: its time is in this process's children usage."""
+
+    def __init__(self, *, server_pid: int, proc: Path = Path("/proc")):
+        self.server_pid = server_pid
+        self.proc = proc
+        self.tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+
+    def _children_ms(self) -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (usage.ru_utime + usage.ru_stime) * 1000
+
+    def __enter__(self) -> "CpuMeter":
+        self.before, self.children_before = process_ticks(self.proc), self._children_ms()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.after, self.children_after = process_ticks(self.proc), self._children_ms()
+
+    def _server_pids(self) -> set[int]:
+        parents = {pid: ppid for pid, (_, ppid, _) in self.after.items()}
+        pids, grown = {self.server_pid}, True
+        while grown:
+            more = {pid for pid, ppid in parents.items() if ppid in pids} - pids
+            pids |= more
+            grown = bool(more)
+        return pids
+
+    def split(self, requests: int) -> CpuSplit | None:
+        """ms per request by family; None without /proc readings or without responses."""
+        if not self.after or requests <= 0:
+            return None
+        totals = {"gunicorn": 0.0, "postgresql": 0.0, "other": 0.0}
+        server = self._server_pids()
+        for pid, (command, _, ticks) in self.after.items():
+            if pid not in self.before:
+                continue
+            spent = (ticks - self.before[pid][2]) * self.tick_ms
+            family = (
+                "gunicorn" if pid in server else "postgresql" if command.startswith("postgres") else "other"
+            )
+            totals[family] += spent
+        wrk = self.children_after - self.children_before
+        return CpuSplit(**{name: value / requests for name, value in totals.items()}, wrk=wrk / requests)
 
 
 WRK_SCRIPT = ROOT / "bench" / "wrk_report.lua"

@@ -69,3 +69,75 @@ def test_missing_wrk_names_the_install_script(monkeypatch):
 
     with pytest.raises(load.WrkMissing, match="scripts/ensure-wrk.sh"):
         load.wrk_command(url="http://127.0.0.1:1/", cookie="c=v", clients=8, seconds=30)
+
+
+def _stat(pid: int, command: str, ppid: int, utime: int, stime: int) -> str:
+    # /proc/<pid>/stat: pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …
+    return f"{pid} ({command}) S {ppid} 1 1 0 -1 4194560 10 0 0 0 {utime} {stime} 0 0 20 0 1 0 100 0 0\n"
+
+
+def _fake_proc(root, processes):
+    for pid, command, ppid, utime, stime in processes:
+        (root / str(pid)).mkdir(exist_ok=True)
+        (root / str(pid) / "stat").write_text(_stat(pid, command, ppid, utime, stime))
+    (root / "self").mkdir(exist_ok=True)  # not a pid: ignored
+
+
+def test_the_cpu_split_attributes_processes_by_family(tmp_path, monkeypatch):
+    monkeypatch.setattr(load.os, "sysconf", lambda name: 100)  # 10 ms per tick
+    children = iter([1.0, 1.5])  # wrk: 500 ms of children usage during the run
+    monkeypatch.setattr(load.CpuMeter, "_children_ms", lambda self: next(children) * 1000)
+    _fake_proc(
+        tmp_path,
+        [
+            (100, "gunicorn", 1, 0, 0),
+            (101, "gunicorn", 100, 10, 5),
+            (102, "python (worker)", 101, 0, 0),  # a grandchild of the master is the server too
+            (200, "postgres", 1, 50, 0),
+            (300, "redis-server", 1, 7, 0),
+        ],
+    )
+
+    with load.CpuMeter(server_pid=100, proc=tmp_path) as meter:
+        _fake_proc(
+            tmp_path,
+            [
+                (100, "gunicorn", 1, 1, 1),
+                (101, "gunicorn", 100, 110, 25),
+                (102, "python (worker)", 101, 40, 0),
+                (200, "postgres", 1, 130, 20),
+                (300, "redis-server", 1, 9, 0),
+                (400, "postgres", 1, 99, 0),  # started during the run: not counted
+            ],
+        )
+
+    split = meter.split(requests=10)
+
+    assert split.gunicorn == pytest.approx((2 + 120 + 40) * 10 / 10)
+    assert split.postgresql == pytest.approx(100 * 10 / 10)
+    assert split.other == pytest.approx(2 * 10 / 10)
+    assert split.wrk == pytest.approx(500 / 10)
+    assert split.as_json()["total"] == pytest.approx(162 + 100 + 2 + 50)
+
+
+def test_no_split_without_responses_or_without_proc(tmp_path):
+    with load.CpuMeter(server_pid=1, proc=tmp_path / "absent") as meter:
+        pass
+    assert meter.split(requests=100) is None
+
+    _fake_proc(tmp_path, [(1, "gunicorn", 0, 1, 1)])
+    with load.CpuMeter(server_pid=1, proc=tmp_path) as meter:
+        pass
+    assert meter.split(requests=0) is None
+
+
+def test_a_real_run_is_split_between_the_server_and_wrk(server):
+    # The test server runs in this process: it is the "gunicorn" family here.
+    with load.CpuMeter(server_pid=load.os.getpid()) as meter:
+        outcome = load.run_load(port=server, path="/ok", session_key="cle-de-session", clients=2, seconds=1)
+
+    split = meter.split(outcome.requests)
+
+    assert split.gunicorn > 0
+    assert split.wrk > 0
+    assert split.postgresql >= 0
