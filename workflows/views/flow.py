@@ -23,7 +23,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.urls import URLPattern, URLResolver, reverse
 from django.utils.safestring import mark_safe
 from django.views import View
-from django_filters import ChoiceFilter, DateRangeFilter, FilterSet
+from django_filters import ChoiceFilter, DateRangeFilter, FilterSet, MultipleChoiceFilter
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.fields import get_task_ref
 from viewflow.workflow.flow import FlowAppViewset
@@ -33,6 +33,7 @@ from viewflow.workflow.flow.views import (
     FlowInboxListView,
     FlowQueueListView,
 )
+from viewflow.workflow.flow.views.filters import NullDateRangeFilter
 from viewflow.workflow.status import STATUS
 
 from permissions.representations import case_filter_showing
@@ -145,6 +146,19 @@ class ArchiveFilter(TaskFilter):
         fields = ("flow_task", "created", "finished")
 
 
+class TaskListFilter(TaskFilter):
+    """The flow's task list: viewflow's filters (status, finished, where an empty
+    `finished` without a status means the open tasks) with the kinds of task
+    from the flow, like TaskFilter: viewflow's own filter read the distinct
+    kinds of task of the listed tasks on each page."""
+
+    status = MultipleChoiceFilter(label="État", choices=STATUS.choices)
+    finished = NullDateRangeFilter(label="Terminée")
+
+    class Meta(TaskFilter.Meta):
+        fields = ("flow_task", "status", "created", "finished")
+
+
 class TaskColumnsMixin:
     """Adds the case reference and the due date to viewflow's task lists."""
 
@@ -250,6 +264,7 @@ class ArchiveView(TaskColumnsMixin, FlowArchiveListView):
 
 class TaskListView(TaskColumnsMixin, DashboardTaskListView):
     title = "Tâches"
+    filterset_class = TaskListFilter
 
     def get_queryset(self):
         return _scoped(super().get_queryset(), self.request)
