@@ -234,9 +234,11 @@ def cases_sync_seance_grants(*, case_ids) -> None:
     permission = _perm("view_case_cell_summary")
     wanted = _seance_entitled_pairs(case_ids)
     existing = CaseUserObjectPermission.objects.filter(content_object_id__in=case_ids, permission=permission)
-    held = set(existing.values_list("content_object_id", "user_id"))
-    for case_id, user_id in held - wanted:
-        existing.filter(content_object_id=case_id, user_id=user_id).delete()
+    rows = list(existing.values_list("pk", "content_object_id", "user_id"))
+    held = {(case_id, user_id) for _, case_id, user_id in rows}
+    stale = [pk for pk, case_id, user_id in rows if (case_id, user_id) not in wanted]
+    if stale:  # one DELETE, however many grants go
+        CaseUserObjectPermission.objects.filter(pk__in=stale).delete()
     CaseUserObjectPermission.objects.bulk_create(
         [
             CaseUserObjectPermission(content_object_id=case_id, user_id=user_id, permission=permission)

@@ -7,8 +7,20 @@ access; nothing here filters.
 
 from dataclasses import dataclass, field
 
-from casework.models import Case, Youth
-from permissions.models import AccessLog
+from django.db.models import Prefetch, prefetch_related_objects
+
+from casework.models import (
+    Bilan,
+    Case,
+    CddfReferral,
+    Decision,
+    JournalEntry,
+    PersonInformation,
+    RappelALOrdre,
+    ReferentDesignation,
+    Youth,
+)
+from permissions.models import AccessLog, Disclosure
 
 
 @dataclass
@@ -25,25 +37,53 @@ class CaseFile:
     journal: list = field(default_factory=list)
 
 
+# Each relation of a case file, read once for all the cases of a file (youth_file).
+CASE_FILE_RELATIONS = (
+    "motifs",
+    Prefetch(
+        "decisions",
+        Decision.objects.select_related("pilot_institution", "decided_by").order_by("decided_on", "id"),
+    ),
+    Prefetch("rappels", RappelALOrdre.objects.order_by("opened_on", "id")),
+    Prefetch("cddf_referrals", CddfReferral.objects.order_by("opened_on", "id")),
+    Prefetch(
+        "designations",
+        ReferentDesignation.objects.select_related("referent", "institution").order_by("opened_on", "id"),
+    ),
+    Prefetch("bilans", Bilan.objects.select_related("author").order_by("presented_on", "id")),
+    Prefetch(
+        "informations", PersonInformation.objects.select_related("recorded_by").order_by("created_at", "id")
+    ),
+    Prefetch(
+        "disclosures",
+        Disclosure.objects.select_related("institution", "created_by").order_by("starts_on", "id"),
+    ),
+    Prefetch("journal", JournalEntry.objects.select_related("actor").order_by("at", "id")),
+)
+
+
+def case_files(cases: list[Case]) -> list[CaseFile]:
+    """The files of `cases`: one query per relation, whatever the number of cases."""
+    prefetch_related_objects(cases, *CASE_FILE_RELATIONS)
+    return [
+        CaseFile(
+            case=case,
+            motifs=list(case.motifs.all()),
+            decisions=list(case.decisions.all()),
+            rappels=list(case.rappels.all()),
+            cddf_referrals=list(case.cddf_referrals.all()),
+            designations=list(case.designations.all()),
+            bilans=list(case.bilans.all()),
+            informations=list(case.informations.all()),
+            disclosures=list(case.disclosures.all()),
+            journal=list(case.journal.all()),
+        )
+        for case in cases
+    ]
+
+
 def case_file(case: Case) -> CaseFile:
-    return CaseFile(
-        case=case,
-        motifs=list(case.motifs.all()),
-        decisions=list(
-            case.decisions.select_related("pilot_institution", "decided_by").order_by("decided_on", "id")
-        ),
-        rappels=list(case.rappels.order_by("opened_on", "id")),
-        cddf_referrals=list(case.cddf_referrals.order_by("opened_on", "id")),
-        designations=list(
-            case.designations.select_related("referent", "institution").order_by("opened_on", "id")
-        ),
-        bilans=list(case.bilans.select_related("author").order_by("presented_on", "id")),
-        informations=list(case.informations.select_related("recorded_by").order_by("created_at", "id")),
-        disclosures=list(
-            case.disclosures.select_related("institution", "created_by").order_by("starts_on", "id")
-        ),
-        journal=list(case.journal.select_related("actor").order_by("at", "id")),
-    )
+    return case_files([case])[0]
 
 
 def same_person(youth: Youth):
@@ -90,4 +130,4 @@ def youth_file(youth: Youth) -> YouthFile:
         .select_related("user", "user__institution")
         .order_by("at", "id")
     )
-    return YouthFile(youths=youths, cases=[case_file(case) for case in cases], access_log=access_log)
+    return YouthFile(youths=youths, cases=case_files(cases), access_log=access_log)
