@@ -24,18 +24,17 @@ from permissions.visibility import visible_cases
 from tests.factories import make_case, make_user, sign_charter
 from tests.test_query_counts import SIZES, queries_for, token_client
 
-# The access log page: 10 queries (session, user, seats, the case, the
-# coordinator check: membership, current charter, signature; the paginator's
-# count, bell, the page's rows with their user and institution joined).
-ACCESS_LOG_QUERIES = 13
-# The API access log: 8 queries (token with its user, seats, the case, the
-# coordinator check in 3, the count, the rows with user and institution).
-API_ACCESS_LOG_QUERIES = 10
-# The disclosures page: 11 queries (session, user, seats, the case, the
-# coordinator check in 3, the commune's arrondissement for the competent
-# institutions, bell, the disclosures with institution and author joined,
-# the form's institutions).
-DISCLOSURES_QUERIES = 14
+# The access log page: 7 queries (session, user, seats, the case, the
+# paginator's count, bell, the page's rows with their user and institution
+# joined); the coordinator check reads the seats.
+ACCESS_LOG_QUERIES = 10
+# The API access log: 5 queries (token with its user, seats, the case, the
+# count, the rows with user and institution).
+API_ACCESS_LOG_QUERIES = 7
+# The disclosures page: 8 queries (session, user, seats, the case, the
+# commune's arrondissement for the competent institutions, bell, the
+# disclosures with institution and author joined, the form's institutions).
+DISCLOSURES_QUERIES = 11
 # The partnerships index: 5 queries (session, user, seats, bell, the
 # coordinated partnerships).
 INDEX_QUERIES = 8

@@ -87,13 +87,21 @@ def test_member_has_no_archive_page(client, member):
 
 
 def test_one_query_coordinator_rule_matches_the_reference_rule(w, coordinator, member, other_coordinator):
-    from permissions.access import is_signed_coordinator, is_signed_coordinator_of
+    from permissions.access import is_coordinator, is_signed_coordinator, is_signed_coordinator_of
+    from permissions.services import has_signed_current_charter
     from tests.factories import make_coordinator
+
+    def reference(user, partnership) -> bool:  # the rule as the models state it
+        return is_coordinator(user, partnership) and has_signed_current_charter(user, partnership)
 
     unsigned = make_coordinator(
         w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"], signed=False
     )
     arras = w["partnerships"]["arras"]
     for user in (coordinator, member, other_coordinator, unsigned):
-        assert is_signed_coordinator_of(user, arras.pk) == is_signed_coordinator(user, arras)
+        assert (
+            is_signed_coordinator_of(user, arras.pk)
+            == is_signed_coordinator(user, arras)
+            == reference(user, arras)
+        )
     assert is_signed_coordinator_of(coordinator, arras.pk)

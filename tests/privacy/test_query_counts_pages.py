@@ -192,19 +192,19 @@ def test_stall_rules_page_stays_under_its_ceiling(client, coord, django_assert_m
 
 # --- Need-to-know switch (POST only: it redirects to the séance list) ----------
 
-# Switching on, 29 queries: session, user, seats, partnerships, the cell; the
-# service's coordinator check (partnerships, coordinator exists, charter,
-# signature), the cell locked and updated, the permission, the cell group,
+# Switching on, 26 queries: session, user, seats, partnerships, the cell (the
+# service's coordinator check reads the seats already read), the cell locked
+# and updated, the permission, the cell group,
 # one DELETE of the group grants, the cell's case ids, then the séance rule in
 # one pass (permission, agenda items, invitations, seats, charters,
 # signatures, user grants held, one INSERT), and their savepoints.
-NEED_TO_KNOW_ON_QUERIES = 32
-# Switching off, 26 queries: the same up to the cell group, then the cases
+NEED_TO_KNOW_ON_QUERIES = 29
+# Switching off, 23 queries: the same up to the cell group, then the cases
 # without the group grant and one INSERT of it, the case ids, the séance rule
 # (permission, agenda items of strict cells: none, user grants held) and one
 # DELETE of those grants (one per grant before: fixed in
 # permissions.services.cases_sync_seance_grants).
-NEED_TO_KNOW_OFF_QUERIES = 29
+NEED_TO_KNOW_OFF_QUERIES = 26
 
 
 def test_need_to_know_switch_runs_the_same_queries_for_5_and_30_cases(
