@@ -1,27 +1,15 @@
 """Intermediate archive: coordinator only, a reason at each opening, every opening logged."""
 
-from datetime import date, timedelta
-
 import pytest
 from django.urls import reverse
 
-from casework.models import Case
-from casework.services.retention import retention_run
 from permissions.models import AccessLog
+from tests.privacy.helpers import REASON, archive
 
 
 @pytest.fixture
 def archived(case):
-    Case.objects.filter(pk=case.pk).update(
-        status=Case.Status.CLOS, closed_on=date.today() - timedelta(days=2)
-    )
-    retention_run(today=date.today())
-    case.refresh_from_db()
-    assert case.status == Case.Status.ARCHIVE
-    return case
-
-
-REASON = "Demande d'accès de la personne reçue le 3 mars"
+    return archive(case)
 
 
 def test_list_shows_references_not_identities(client, coordinator, archived, django_assert_max_num_queries):

@@ -21,9 +21,9 @@ from meetings import services as meetings
 from permissions.breakglass import breakglass_approve, breakglass_request
 from permissions.models import CaseUserObjectPermission
 from tests.factories import make_case, make_user
+from tests.privacy.helpers import REASON, archive
 from tests.test_query_counts import SIZES, queries_for
 
-REASON = "Demande d'accès de la personne reçue le 3 mars"
 BREAK_GLASS_REASON = "Le jeune a fugué, la famille est injoignable"
 
 
@@ -97,13 +97,7 @@ def test_purge_reports_run_the_same_queries_for_5_and_30_reports(
 def _archived(cell, coord, journal_entries: int) -> Case:
     case = make_case(cell, by=coord)
     _grow_journal(case, coord, journal_entries)
-    Case.objects.filter(pk=case.pk).update(
-        status=Case.Status.CLOS, closed_on=date.today() - timedelta(days=2)
-    )
-    retention_run(today=date.today())
-    case.refresh_from_db()
-    assert case.status == Case.Status.ARCHIVE
-    return case
+    return archive(case)
 
 
 # The GET is the reason form, 6 queries: session, user, seats, coordinated
