@@ -6,19 +6,23 @@ and require a current coordinator membership instead (404 for anyone else).
 """
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from casework.models import Membership, Partnership
+from casework.models import Membership, Partnership, User
 from casework.services.errors import ServiceError
 from permissions import charter as services
 from permissions.access import coordinated_partnerships, pending_charters
-from permissions.forms import CharterAdoptForm, MembershipStartForm
+from permissions.forms import CharterAdoptForm, MembershipStartForm, account_search
 from permissions.middleware import charter_exempt
 from permissions.models import Charter, CharterEvent, CharterSignature
 from permissions.services import current_charter
+
+MEMBERSHIPS_PAGE = 50
 
 
 def _coordinated_partnership(request, pk) -> Partnership:
@@ -69,9 +73,9 @@ def index(request):
 def charter_manage(request, pk):
     """Versions, signatures of the current one, charter events; adopt a new version."""
     partnership = _coordinated_partnership(request, pk)
-    form = CharterAdoptForm(
-        request.POST or None, initial={"text": getattr(current_charter(partnership), "text", "")}
-    )
+    # Read once: a successful adoption redirects, so the page always shows this version.
+    charter = current_charter(partnership)
+    form = CharterAdoptForm(request.POST or None, initial={"text": getattr(charter, "text", "")})
     if request.method == "POST" and form.is_valid():
         try:
             charter = services.charter_adopt(partnership=partnership, by=request.user, **form.cleaned_data)
@@ -83,7 +87,6 @@ def charter_manage(request, pk):
                 f"Version {charter.version} adoptée : chaque membre doit la signer pour retrouver l'accès.",
             )
             return redirect("permissions:charter_manage", pk=partnership.pk)
-    charter = current_charter(partnership)
     members = (
         Membership.objects.current()
         .filter(partnership=partnership)
@@ -111,9 +114,12 @@ def charter_manage(request, pk):
 
 @charter_exempt
 def memberships(request, pk):
-    """Current and past memberships; add one."""
+    """Current and past memberships, current first, MEMBERSHIPS_PAGE a page, searched by
+    `membre`; add one, the account picked among those matching `compte`."""
     partnership = _coordinated_partnership(request, pk)
-    form = MembershipStartForm(request.POST or None, partnership=partnership)
+    form = MembershipStartForm(
+        request.POST or None, partnership=partnership, search=request.GET.get("compte", "")
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.membership_start(partnership=partnership, by=request.user, **form.cleaned_data)
@@ -124,13 +130,20 @@ def memberships(request, pk):
                 request, f"{form.cleaned_data['user']} ajouté(e) : accès ouvert après signature de la charte."
             )
             return redirect("permissions:memberships", pk=partnership.pk)
+    search = request.GET.get("membre", "").strip()
     rows = partnership.memberships.select_related("user", "cell", "institution").order_by(
-        "-ended_on", "user__last_name"
+        F("ended_on").desc(nulls_first=True), "user__last_name", "user__first_name", "pk"
     )
+    rows = rows.filter(user__in=account_search(User.objects.all(), search)) if search else rows
     return render(
         request,
         "permissions/memberships.html",
-        {"partnership": partnership, "memberships": rows, "form": form},
+        {
+            "partnership": partnership,
+            "page": Paginator(rows, MEMBERSHIPS_PAGE).get_page(request.GET.get("page")),
+            "search": search,
+            "form": form,
+        },
         status=400 if form.errors else 200,
     )
 

@@ -1,14 +1,19 @@
 """Web screens of the charter: the gate, signing, adoption, memberships, disclosures, access log."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import Departement, Institution, Membership
 from permissions.access_log import log_access
+from permissions.charter import membership_end, membership_start
 from permissions.disclosures import add_months, disclosure_create
+from permissions.forms import ACCOUNT_CHOICES_CAP
 from permissions.models import AccessLog, CharterEvent, Disclosure
 from permissions.services import current_charter
+from permissions.views.charter import MEMBERSHIPS_PAGE
 from permissions.visibility import visible_cases
 from tests.factories import make_case, make_coordinator, make_member, make_user, world
 
@@ -171,6 +176,105 @@ class TestCoordinatorScreens:
         )
         assert response.status_code == 400 and not Membership.objects.filter(user=outsider).exists()
         assert "lille" not in response.content.decode().lower()
+
+
+class TestMembershipsAtScale:
+    """A département holds thousands of accounts and a partnership years of seats:
+    the page lists a capped, searchable choice of accounts and a page of seats."""
+
+    @pytest.fixture
+    def url(self, w):
+        return reverse("permissions:memberships", args=[w["partnerships"]["arras"].pk])
+
+    @pytest.fixture
+    def police(self, w):
+        return w["institutions"]["police"]
+
+    def _accounts(self, police, count, last_name="Agent"):
+        return [
+            make_user(
+                institution=police, first_name=f"Prénom{i:02d}", last_name=last_name, email=f"a{i}@x.fr"
+            )
+            for i in range(count)
+        ]
+
+    def test_the_account_picker_lists_30_accounts_and_asks_to_narrow_the_search(
+        self, client, coord, url, police
+    ):
+        self._accounts(police, ACCOUNT_CHOICES_CAP + 5)
+        response = login(client, coord).get(url)
+        form = response.context["form"]
+        assert len(form.fields["user"].offered) == ACCOUNT_CHOICES_CAP
+        assert len(re.findall(r'<option value="\d+"', self._account_select(response))) == ACCOUNT_CHOICES_CAP
+        assert "précisez la recherche" in response.content.decode()
+
+    @staticmethod
+    def _account_select(response) -> str:
+        """The markup of the account picker."""
+        return re.search(r'<select name="user".*?</select>', response.content.decode(), re.S).group(0)
+
+    def test_a_search_narrows_the_accounts_by_name_or_email_word_by_word(self, client, coord, url, police):
+        self._accounts(police, ACCOUNT_CHOICES_CAP + 5)
+        wanted = make_user(
+            institution=police, first_name="Louise", last_name="Delattre", email="ld@police.fr"
+        )
+        make_user(institution=police, first_name="Louis", last_name="Martin", email="lm@police.fr")
+        login(client, coord)
+        form = client.get(url, {"compte": "louis delat"}).context["form"]
+        assert form.fields["user"].offered == [wanted] and not form.more_accounts
+        assert client.get(url, {"compte": "ld@police"}).context["form"].fields["user"].offered == [wanted]
+        response = client.get(url, {"compte": "personne"})
+        assert response.context["form"].fields["user"].offered == []
+        assert "Aucun compte du département ne correspond à « personne »" in response.content.decode()
+
+    def test_an_account_beyond_the_list_can_be_seated_and_stays_chosen_after_an_error(
+        self, client, coord, url, police, w
+    ):
+        accounts = self._accounts(police, ACCOUNT_CHOICES_CAP + 5)
+        last = accounts[-1]
+        login(client, coord)
+        assert last not in client.get(url).context["form"].fields["user"].offered
+        # No cell for a member: the service refuses, the page keeps the account chosen.
+        refused = client.post(
+            url, {"user": last.pk, "role": Membership.Role.MEMBRE, "institution": police.pk}
+        )
+        assert refused.status_code == 400
+        assert f'<option value="{last.pk}" selected>' in self._account_select(refused)
+        seated = client.post(
+            url,
+            {
+                "user": last.pk,
+                "role": Membership.Role.MEMBRE,
+                "cell": w["cells"]["Arras – centre"].pk,
+                "institution": police.pk,
+            },
+        )
+        assert seated.status_code == 302 and Membership.objects.filter(user=last).exists()
+
+    def test_seats_come_50_a_page_current_first_and_can_be_searched(self, client, coord, url, police, w):
+        partnership, cell = w["partnerships"]["arras"], w["cells"]["Arras – centre"]
+        for index, account in enumerate(self._accounts(police, 60, last_name="Siège")):
+            membership = membership_start(
+                partnership=partnership,
+                user=account,
+                role=Membership.Role.MEMBRE,
+                institution=police,
+                cell=cell,
+                by=coord,
+            )
+            if index < 20:
+                membership_end(membership=membership, by=coord)
+        login(client, coord)
+        first = client.get(url)
+        assert first.context["page"].paginator.count == 61  # the coordinator's seat too
+        assert len(first.context["page"]) == MEMBERSHIPS_PAGE
+        assert all(m.is_current for m in first.context["page"][:41])
+        assert "Page 1 sur 2" in first.content.decode()
+        second = client.get(url, {"page": 2})
+        assert len(second.context["page"]) == 11 and not any(m.is_current for m in second.context["page"])
+        found = client.get(url, {"membre": "prénom07 siège"})
+        assert [m.user.first_name for m in found.context["page"]] == ["Prénom07"]
+        assert "1 siège correspondant à « prénom07 siège »" in found.content.decode()
 
 
 class TestDisclosureScreens:
