@@ -124,7 +124,9 @@ class StepDeadlineInline(admin.TabularInline):
 @admin.register(Partnership)
 class PartnershipAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "code", "is_active"]
-    filter_horizontal = ["communes"]
+    search_fields = ["name", "code"]
+    # A search, not a list: the communes table holds every commune of France (~35,000).
+    autocomplete_fields = ["communes"]
     inlines = [StepDeadlineInline]
 
 
@@ -136,7 +138,7 @@ class CellAdmin(admin.ModelAdmin):
 
     list_display = ["name", "partnership", "kind", "strict_need_to_know", "is_active"]
     list_filter = ["partnership", "kind"]
-    filter_horizontal = ["communes"]
+    autocomplete_fields = ["partnership", "communes"]
     fields = ["partnership", "name", "kind", "communes", "strict_need_to_know", "is_active"]
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,5 +1,6 @@
 """Django's admin: reference data and accounts only; no youth or case data, even for a superuser."""
 
+import re
 from html import unescape
 
 import pytest
@@ -434,3 +435,17 @@ def test_a_superuser_creates_a_parquet(client, superuser, w):
     )
     assert response.status_code == 302, response.content.decode()[:1500]
     assert Institution.objects.get(name="Parquet de Béthune").kind == Institution.Kind.PARQUET
+
+
+@pytest.mark.parametrize("model", ["partnership", "cell"])
+def test_communes_are_searched_not_listed(client, admin_account, w, model):
+    """The communes table holds every commune of France: the form lists none, a search finds them."""
+    commune = w["cells"]["Arras – centre"].communes.first()
+    add = client.get(f"/admin/casework/{model}/add/").content.decode()
+    select = re.search(r'<select name="communes".*?</select>', add, re.S).group(0)
+    assert 'data-field-name="communes"' in select and "<option" not in select
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "casework", "model_name": model, "field_name": "communes", "term": commune.name[:4]},
+    ).json()
+    assert str(commune.pk) in [row["id"] for row in found["results"]]
