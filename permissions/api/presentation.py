@@ -6,12 +6,18 @@ sections their representation allows (`permissions.representations`). A key
 that the policy hides is absent, not null. Related rows are loaded in a
 fixed number of queries for the whole page, each over the rows whose
 representation shows it (`load_related`).
+
+The journal is the one section that grows without bound (a file followed for
+years has hundreds of entries): a case embeds only its latest entries, with
+their total and the URL of the endpoint that pages them all (`journal_url`).
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 
 from casework.models import (
@@ -29,6 +35,16 @@ from notifications.selectors import open_stall_flags_by_case, stall_reasons
 from permissions.access import journal_filter
 from permissions.models import Disclosure
 from permissions.representations import Policy, policy_for
+from workflows.views.cases import JOURNAL_PREVIEW
+
+# Journal entries a case embeds in a list page. Embedding every journal, a
+# coordinator's 100-row page carried ~1,000 entries; a list needs the recent
+# activity at a glance, the rest is one request away (`journal_url`).
+LIST_JOURNAL_PREVIEW = 5
+# The detail embeds as many as the HTML case file shows.
+DETAIL_JOURNAL_PREVIEW = JOURNAL_PREVIEW
+# Entries per page of the journal endpoint (`api:case-journal`).
+JOURNAL_PAGE_SIZE = 50
 
 
 def with_related(queryset: QuerySet[Case]) -> QuerySet[Case]:
@@ -37,7 +53,7 @@ def with_related(queryset: QuerySet[Case]) -> QuerySet[Case]:
     return queryset.select_related("youth", "commune", "cell", "source_institution", "signaled_by")
 
 
-def _owned_rows(user) -> list[tuple[tuple[str, ...], str, QuerySet]]:
+def _owned_rows() -> list[tuple[tuple[str, ...], str, QuerySet]]:
     """For each kind of row a case owns: the sections that read it, the
     attribute it is attached as, and its queryset (in the order the API lists
     the rows)."""
@@ -52,11 +68,6 @@ def _owned_rows(user) -> list[tuple[tuple[str, ...], str, QuerySet]]:
             ReferentDesignation.objects.select_related("referent", "institution").order_by("opened_on", "id"),
         ),
         (("bilan_outcomes",), "bilan_rows", Bilan.objects.all()),
-        (
-            ("journal",),
-            "journal_rows",
-            JournalEntry.objects.filter(journal_filter(user)).select_related("actor").order_by("at", "id"),
-        ),
         (("disclosures",), "disclosure_rows", Disclosure.objects.select_related("institution")),
     ]
 
@@ -69,12 +80,49 @@ def _rows_by_case(rows: QuerySet, cases: list[Case]) -> dict[int, list]:
     return by_case
 
 
-def load_related(cases: list[Case], user) -> None:
+def journal_entries(user) -> QuerySet[JournalEntry]:
+    """The journal entries `user` reads (`journal_filter`), newest first, with their actor.
+
+    Callers narrow it to cases whose representation shows the journal."""
+    return JournalEntry.objects.filter(journal_filter(user)).select_related("actor").order_by("-at", "-id")
+
+
+def _latest_journal(user, cases: list[Case], limit: int) -> dict[int, tuple[list[JournalEntry], int]]:
+    """For each of `cases` that has entries `user` reads: its `limit` latest
+    ones, oldest first, and how many it has in all.
+
+    One query whatever the size of the journals: each case's entries are
+    ranked newest first and counted by window functions, and only the first
+    `limit` ranks come back (a query per case was N+1; fetching every entry to
+    keep the latest in Python brought a whole long file for 5 rows). Cases
+    without entries are absent from the result."""
+    if not cases:
+        return {}
+    rows = (
+        journal_entries(user)
+        .filter(case_id__in=[case.pk for case in cases])
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("case_id"), order_by=("-at", "-id")),
+            total=Window(Count("id"), partition_by=F("case_id")),
+        )
+        .filter(rank__lte=limit)
+        # Oldest first within each case: the order the embedded journal always had.
+        .order_by("case_id", "at", "id")
+    )
+    latest: dict[int, tuple[list[JournalEntry], int]] = {}
+    for row in rows:
+        entries, _ = latest.setdefault(row.case_id, ([], row.total))
+        entries.append(row)
+    return latest
+
+
+def load_related(cases: list[Case], user, *, journal_limit: int) -> None:
     """Attach to each case the rows its representation's sections read, and
     only those: a case whose policy hides a section does not load its rows,
     and reading them fails (no attribute). One query per kind of row, over the
     cases showing it; none when no case does. `journal_rows` holds the
-    entries `user` reads (`journal_filter`).
+    `journal_limit` latest entries `user` reads (`journal_filter`), oldest
+    first, and `journal_total` how many of them there are in all.
 
     Grouped by hand rather than by `prefetch_related`, which builds a related
     manager per case and kind of row (~200 querysets on a 50-row page)."""
@@ -82,11 +130,15 @@ def load_related(cases: list[Case], user) -> None:
     def showing(*sections: str) -> list[Case]:
         return [case for case in cases if any(s in policy_for(case.representation) for s in sections)]
 
-    for sections, attribute, rows in _owned_rows(user):
+    for sections, attribute, rows in _owned_rows():
         among = showing(*sections)
         by_case = _rows_by_case(rows, among)
         for case in among:
             setattr(case, attribute, by_case[case.pk])
+    journaled = showing("journal")
+    latest = _latest_journal(user, journaled, journal_limit)
+    for case in journaled:
+        case.journal_rows, case.journal_total = latest.get(case.pk, ([], 0))
     late = showing("overdue")
     late_ids = [case.pk for case in late]
     flags = open_stall_flags_by_case(late_ids)
@@ -111,8 +163,18 @@ def current_referent(case: Case) -> ReferentDesignation | None:
     return next((d for d in case.designation_rows if d.is_current), None)
 
 
-def present_case(case: Case, today=None) -> dict:
-    """One case as a dict of the sections its `representation` shows."""
+def journal_url(case_pk: int, request=None) -> str:
+    """Where a case's whole journal is paged (`api:case-journal`): absolute
+    when `request` is given, as DRF's pagination links are; a path otherwise."""
+    path = reverse("api:case-journal", args=[case_pk])
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def present_case(case: Case, today=None, request=None) -> dict:
+    """One case as a dict of the sections its `representation` shows (after `load_related`).
+
+    With the journal: `journal` (the loaded latest entries, oldest first),
+    `journal_total` (every entry the reader reads) and `journal_url`."""
     today = today or timezone.localdate()
     policy: Policy = policy_for(case.representation)
     free_text = "free_text" in policy
@@ -179,7 +241,9 @@ def present_case(case: Case, today=None) -> dict:
     if "bilan_outcomes" in policy:
         data["bilans"] = [_bilan(b, policy) for b in case.bilan_rows]
     if "journal" in policy:
-        data["journal"] = [_journal_entry(e, free_text=free_text) for e in case.journal_rows]
+        data["journal"] = [present_journal_entry(e, free_text=free_text) for e in case.journal_rows]
+        data["journal_total"] = case.journal_total
+        data["journal_url"] = journal_url(case.pk, request)
     if "disclosures" in policy:
         data["disclosures"] = [
             {
@@ -195,12 +259,14 @@ def present_case(case: Case, today=None) -> dict:
     return data
 
 
-def present_cases(cases: Iterable[Case], user) -> list[dict]:
-    """`cases` (read through `visible_cases(user)`) as the dicts `user` receives."""
+def present_cases(cases: Iterable[Case], user, *, journal_limit: int, request=None) -> list[dict]:
+    """`cases` (read through `visible_cases(user)`) as the dicts `user` receives,
+    each journal cut to its `journal_limit` latest entries (the rest is paged
+    at `journal_url`, absolute when `request` is given)."""
     cases = list(cases)
-    load_related(cases, user)
+    load_related(cases, user, journal_limit=journal_limit)
     today = timezone.localdate()
-    return [present_case(case, today) for case in cases]
+    return [present_case(case, today, request) for case in cases]
 
 
 def _measures(case: Case, *, free_text: bool) -> dict:
@@ -264,7 +330,8 @@ def _bilan(bilan, policy: Policy) -> dict:
     return row
 
 
-def _journal_entry(entry: JournalEntry, *, free_text: bool) -> dict:
+def present_journal_entry(entry: JournalEntry, *, free_text: bool) -> dict:
+    """One journal entry; its note only when the representation shows free text."""
     row = {
         "at": entry.at,
         "occurred_on": entry.occurred_on,

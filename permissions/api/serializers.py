@@ -7,8 +7,9 @@ only when the representation shows its section (`permissions.representations`).
 
 from rest_framework import serializers
 
-from casework.models import Case
+from casework.models import Case, JournalEntry
 from notifications.rules import RULE_CHOICES
+from permissions.api.presentation import DETAIL_JOURNAL_PREVIEW, JOURNAL_PAGE_SIZE, LIST_JOURNAL_PREVIEW
 from permissions.models import AccessLog
 from permissions.visibility import Representation
 
@@ -22,6 +23,20 @@ class YouthSerializer(serializers.Serializer):
 
 class NamedSerializer(serializers.Serializer):
     name = serializers.CharField()
+
+
+class JournalEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    occurred_on = serializers.DateField()
+    kind = serializers.ChoiceField(choices=JournalEntry.Kind.choices)
+    summary = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    from_status = serializers.CharField(allow_blank=True)
+    to_status = serializers.CharField(allow_blank=True)
+    contact_type = serializers.CharField(allow_blank=True)
+    domain = serializers.CharField(allow_blank=True)
+    adhesion = serializers.CharField(allow_blank=True)
+    note = serializers.CharField(required=False, help_text="Texte libre : seulement pour `full`.")
 
 
 class CaseSerializer(serializers.Serializer):
@@ -56,8 +71,20 @@ class CaseSerializer(serializers.Serializer):
     )
     referent = serializers.DictField(required=False, allow_null=True)
     bilans = serializers.ListField(child=serializers.DictField(), required=False)
-    journal = serializers.ListField(
-        child=serializers.DictField(), required=False, help_text="Présent seulement pour `full`."
+    journal = JournalEntrySerializer(
+        many=True,
+        required=False,
+        help_text=f"Présent seulement pour `full` : les dernières entrées ({LIST_JOURNAL_PREVIEW} dans une "
+        f"liste, {DETAIL_JOURNAL_PREVIEW} dans le détail), de la plus ancienne à la plus récente ; "
+        "le journal entier est paginé à `journal_url`.",
+    )
+    journal_total = serializers.IntegerField(
+        required=False, help_text="Nombre total d'entrées du journal lisibles, avec la section `journal`."
+    )
+    journal_url = serializers.URLField(
+        required=False,
+        help_text=f"Journal entier, {JOURNAL_PAGE_SIZE} entrées par page, la plus récente d'abord ; "
+        "avec la section `journal`.",
     )
     disclosures = serializers.ListField(
         child=serializers.DictField(), required=False, help_text="Présent seulement pour `full`."

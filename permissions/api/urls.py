@@ -13,6 +13,7 @@ urlpatterns = [
     path("auth/token/", login_not_required(TokenView.as_view()), name="token"),
     path("cases/", login_not_required(views.CaseList.as_view()), name="case-list"),
     path("cases/<int:pk>/", login_not_required(views.CaseDetail.as_view()), name="case-detail"),
+    path("cases/<int:pk>/journal/", login_not_required(views.CaseJournal.as_view()), name="case-journal"),
     path(
         "cases/<int:pk>/access-log/",
         login_not_required(views.CaseAccessLog.as_view()),

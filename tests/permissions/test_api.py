@@ -18,7 +18,9 @@ from tests.permissions.test_matrix import api_client
 from tests.permissions.test_twofactor import confirmed_device, current_code
 
 
-@pytest.mark.parametrize("url", ["/api/v1/cases/", "/api/v1/cases/1/", "/api/v1/cases/1/access-log/"])
+@pytest.mark.parametrize(
+    "url", ["/api/v1/cases/", "/api/v1/cases/1/", "/api/v1/cases/1/journal/", "/api/v1/cases/1/access-log/"]
+)
 def test_anonymous_calls_get_401_with_a_challenge(url):
     response = APIClient().get(url)
     assert response.status_code == 401
@@ -174,6 +176,8 @@ def test_full_has_journal_and_free_text(cast):
     kinds = [e["kind"] for e in row["journal"]]
     assert kinds == [JournalEntry.Kind.SIGNALEMENT, JournalEntry.Kind.DISCLOSURE]
     assert row["journal"][1]["note"] == "Protocole"
+    assert row["journal_total"] == 2
+    assert row["journal_url"] == f"http://testserver/api/v1/cases/{case.pk}/journal/"
     assert row["disclosures"][0]["active"] is True
     assert row["youth"]["last_name"] == "Matricesharedparquet"
 
@@ -310,6 +314,7 @@ def test_schema_and_docs_are_served(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/cases/{id}/" in schema.content
+    assert b"/api/v1/cases/{id}/journal/" in schema.content
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     # Self-hosted Swagger UI, init script in its own request: nothing the CSP would block.

@@ -1,10 +1,11 @@
 """Query-count guards for the confidentiality pages: their SQL does not grow with their rows.
 
 As in tests/test_query_counts.py, each page is requested with 5 and with 30
-rows (access log entries, disclosures, coordinated partnerships, memberships
-and signatures) and must run the same number of queries both times, under a
-ceiling just above the count measured here: a query added per row, or a walk
-added to the page, fails CI. Every page is the coordinator's.
+rows (access log entries, journal entries, disclosures, coordinated
+partnerships, memberships and signatures) and must run the same number of
+queries both times, under a ceiling just above the count measured here: a
+query added per row, or a walk added to the page, fails CI. Every page is the
+coordinator's.
 
 The ceilings leave room for the idle timeout's session refresh (SAVEPOINT,
 UPDATE, RELEASE in a test; not with a token): 3 above the count for the
@@ -15,6 +16,7 @@ import pytest
 from django.urls import reverse
 
 from casework.models import Membership, Partnership
+from casework.services.journal import journal_log_many
 from permissions import charter as charter_services
 from permissions.access_log import Channel, log_access
 from permissions.disclosures import disclosure_create, disclosure_revoke
@@ -31,6 +33,14 @@ ACCESS_LOG_QUERIES = 10
 # The API access log: 5 queries (token with its user, seats, the case, the
 # count, the rows with user and institution).
 API_ACCESS_LOG_QUERIES = 7
+# The API journal: 6 queries (token with its user, seats, the case, the
+# count, the entries with their actor, the access log).
+API_JOURNAL_QUERIES = 8
+# The API case list, journals embedded: 15 queries (token with its user,
+# seats, the page with its total, the rows, the access log, one query per
+# kind of row the full representation reads, the latest journal entries of
+# every case with their totals among them, and two for lateness).
+API_LIST_QUERIES = 17
 # The disclosures page: 8 queries (session, user, seats, the case, the
 # commune's arrondissement for the competent institutions, bell, the
 # disclosures with institution and author joined, the form's institutions).
@@ -88,6 +98,43 @@ def test_api_access_log_runs_the_same_queries_for_5_and_30_entries(
     rows = client.get(url).json()["results"]
     assert len(rows) == 30
     assert {row["institution"] for row in rows} == {str(coord.institution), str(member.institution)}
+
+
+def _grow_journal(cases, total: int) -> None:
+    """Entries appended to each of `cases` (in one INSERT) until its journal holds `total`."""
+    journal_log_many(
+        entries=[
+            {"case_id": case.pk, "kind": "other", "summary": f"Événement {index}"}
+            for case in cases
+            for index in range(case.journal.count(), total)
+        ]
+    )
+
+
+def test_api_journal_runs_the_same_queries_for_5_and_30_entries(case, coord, django_assert_max_num_queries):
+    client = token_client(coord)
+    url = reverse("api:case-journal", args=[case.pk])
+    counts = []
+    for size in SIZES:
+        _grow_journal([case], size)
+        counts.append(queries_for(client, url, django_assert_max_num_queries, API_JOURNAL_QUERIES))
+    assert counts[0] == counts[1], counts
+    assert client.get(url).json()["count"] == 30
+
+
+def test_api_case_list_runs_the_same_queries_for_5_and_30_entries_per_case(
+    cell, coord, django_assert_max_num_queries
+):
+    cases = [make_case(cell, by=coord) for _ in range(3)]
+    client = token_client(coord)
+    url = reverse("api:case-list")
+    counts = []
+    for size in SIZES:
+        _grow_journal(cases, size)
+        counts.append(queries_for(client, url, django_assert_max_num_queries, API_LIST_QUERIES))
+    assert counts[0] == counts[1], counts
+    rows = client.get(url).json()["results"]
+    assert [(len(row["journal"]), row["journal_total"]) for row in rows] == [(5, 30)] * 3
 
 
 def test_disclosures_page_runs_the_same_queries_for_5_and_30_disclosures(
