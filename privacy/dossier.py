@@ -3,10 +3,15 @@
 Read helpers for the archive page and the right-of-access PDF. Callers have
 already decided the reader may see it all (permissions.archive) and log the
 access; nothing here filters.
+
+The right-of-access file is complete (`case_files`, `youth_file`): it is the
+legal answer to the person. The archive screen reads the journal a page at a
+time (`case_file_page`): a file followed for years holds hundreds of entries.
 """
 
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, prefetch_related_objects
 
 from casework.models import (
@@ -35,10 +40,13 @@ class CaseFile:
     informations: list = field(default_factory=list)
     disclosures: list = field(default_factory=list)
     journal: list = field(default_factory=list)
+    # The screen's page of the journal (`case_file_page`); None when `journal` holds it all.
+    journal_page: Page | None = None
 
 
-# Each relation of a case file, read once for all the cases of a file (youth_file).
-CASE_FILE_RELATIONS = (
+# Each relation of a case file but the journal, read once for all the cases of
+# a file (youth_file).
+CASE_FILE_RELATIONS_BUT_JOURNAL = (
     "motifs",
     Prefetch(
         "decisions",
@@ -58,32 +66,50 @@ CASE_FILE_RELATIONS = (
         "disclosures",
         Disclosure.objects.select_related("institution", "created_by").order_by("starts_on", "id"),
     ),
+)
+CASE_FILE_RELATIONS = (
+    *CASE_FILE_RELATIONS_BUT_JOURNAL,
     Prefetch("journal", JournalEntry.objects.select_related("actor").order_by("at", "id")),
 )
 
 
 def case_files(cases: list[Case]) -> list[CaseFile]:
-    """The files of `cases`: one query per relation, whatever the number of cases."""
+    """The complete files of `cases`, every journal entry included (oldest first): one query
+    per relation, whatever the number of cases or entries."""
     prefetch_related_objects(cases, *CASE_FILE_RELATIONS)
-    return [
-        CaseFile(
-            case=case,
-            motifs=list(case.motifs.all()),
-            decisions=list(case.decisions.all()),
-            rappels=list(case.rappels.all()),
-            cddf_referrals=list(case.cddf_referrals.all()),
-            designations=list(case.designations.all()),
-            bilans=list(case.bilans.all()),
-            informations=list(case.informations.all()),
-            disclosures=list(case.disclosures.all()),
-            journal=list(case.journal.all()),
-        )
-        for case in cases
-    ]
+    return [_case_file(case, journal=list(case.journal.all())) for case in cases]
 
 
-def case_file(case: Case) -> CaseFile:
-    return case_files([case])[0]
+def case_file_page(case: Case, *, journal_page, per_page: int) -> CaseFile:
+    """The file of `case` for a screen: every relation in full but the journal, of which only
+    page `journal_page` (latest entries first, `per_page` a page) is read.
+
+    `file.journal_page` is that page (its paginator gives the total); `file.journal`, its
+    entries. A page number that is not one gives the first page, one past the end the last
+    (Paginator.get_page). Two queries for the journal (the count, the page), whatever its size.
+    """
+    prefetch_related_objects([case], *CASE_FILE_RELATIONS_BUT_JOURNAL)
+    entries = case.journal.select_related("actor").order_by("-at", "-id")
+    page = Paginator(entries, per_page).get_page(journal_page)
+    page.object_list = list(page.object_list)  # read once, for the page and the file
+    return _case_file(case, journal=page.object_list, journal_page=page)
+
+
+def _case_file(case: Case, *, journal: list, journal_page: Page | None = None) -> CaseFile:
+    """`case`'s file from its prefetched relations (CASE_FILE_RELATIONS_BUT_JOURNAL)."""
+    return CaseFile(
+        case=case,
+        motifs=list(case.motifs.all()),
+        decisions=list(case.decisions.all()),
+        rappels=list(case.rappels.all()),
+        cddf_referrals=list(case.cddf_referrals.all()),
+        designations=list(case.designations.all()),
+        bilans=list(case.bilans.all()),
+        informations=list(case.informations.all()),
+        disclosures=list(case.disclosures.all()),
+        journal=journal,
+        journal_page=journal_page,
+    )
 
 
 def same_person(youth: Youth):

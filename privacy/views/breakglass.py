@@ -4,6 +4,7 @@ the DPO review every request and its uses (permissions.breakglass)."""
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -12,6 +13,10 @@ from casework.services.errors import ServiceError
 from permissions import breakglass
 from permissions.access import get_case_for_user, signed_coordinated_partnerships
 from permissions.archive import overseen_partnerships
+from permissions.models import BreakGlassGrant
+
+# Decided requests listed a page; pending ones are all listed.
+DECIDED_PAGE_SIZE = 50
 
 
 class RequestForm(forms.Form):
@@ -43,18 +48,21 @@ def request_access(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def review(request: HttpRequest) -> HttpResponse:
+    """The requests of the partnerships the user oversees, newest first: every pending one
+    (each awaits a decision, none may drop out of view), then the decided ones,
+    DECIDED_PAGE_SIZE a page (GET `page`), with their total. 404 for anyone else."""
     if not overseen_partnerships(request.user).exists():
         raise Http404("Page introuvable.")
-    grants = list(breakglass.grants_for_review(request.user)[:300])
+    grants = breakglass.grants_for_review(request.user)
+    pending = list(grants.filter(status=BreakGlassGrant.Status.PENDING))
+    page = Paginator(grants.exclude(status=BreakGlassGrant.Status.PENDING), DECIDED_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     deciding = {p.pk for p in signed_coordinated_partnerships(request.user)}
     return render(
         request,
         "privacy/breakglass/review.html",
-        {
-            "pending": [g for g in grants if g.status == g.Status.PENDING],
-            "decided": [g for g in grants if g.status != g.Status.PENDING],
-            "deciding": deciding,
-        },
+        {"pending": pending, "decided": list(page), "page": page, "deciding": deciding},
     )
 
 

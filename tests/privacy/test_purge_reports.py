@@ -1,12 +1,14 @@
 """Purge reports: counts for the partnership's coordinators and DPO; nobody else."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from casework.models import Membership
+from casework.models import Membership, PurgeReport
 from casework.services.retention import retention_run
+from privacy.views.reports import PAGE_SIZE
 from tests.factories import make_case, make_user
 
 
@@ -62,3 +64,26 @@ def test_another_partnerships_coordinator_sees_only_their_own(client, other_coor
     client.force_login(other_coordinator)
     body = client.get(reverse("privacy:purge_reports")).content.decode()
     assert "Lens" in body and "Arras" not in body
+
+
+def test_reports_are_paged_newest_first_with_their_total(client, w, coordinator):
+    arras, lens = w["partnerships"]["arras"], w["partnerships"]["lens"]
+    now = timezone.now()
+    reports = PurgeReport.objects.bulk_create(
+        PurgeReport(partnership=partnership, run_on=date.today(), counts={"cases_purged": index})
+        for index in range(PAGE_SIZE + 5)
+        for partnership in (arras, lens)
+    )
+    for index, report in enumerate(reports):  # one night apart, the first oldest
+        PurgeReport.objects.filter(pk=report.pk).update(run_at=now - timedelta(days=len(reports) - index))
+    client.force_login(coordinator)
+    url = reverse("privacy:purge_reports")
+    first, second = client.get(url), client.get(url, {"page": 2})
+    shown = [[report.pk for report, _ in page.context["rows"]] for page in (first, second)]
+    assert [len(pks) for pks in shown] == [PAGE_SIZE, 5]
+    # Arras's reports only, each once, the latest run first.
+    assert shown[0] + shown[1] == [r.pk for r in reversed(reports) if r.partnership_id == arras.pk]
+    for number, page in enumerate((first, second), start=1):
+        body = page.content.decode()
+        assert f"{PAGE_SIZE + 5} rapports, du plus récent au plus ancien" in body
+        assert f"Page {number} sur 2" in body

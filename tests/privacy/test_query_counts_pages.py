@@ -2,10 +2,12 @@
 need-to-know switch and the home redirect (pattern of tests/test_query_counts.py).
 
 Pages that list rows are requested with 5 and with 30 of them and must run the
-same number of queries both times; pages whose content does not grow with any
-rows are requested once. Every ceiling is the count measured here plus 3: room
-for the idle timeout's session refresh (SAVEPOINT, UPDATE, RELEASE), no more,
-so an added walk over the rows fails CI.
+same number of queries both times; the paged ones are then requested at their
+second page, with more rows than a page holds, and must run that number again.
+Pages whose content does not grow with any rows are requested once. Every
+ceiling is the count measured here plus 3: room for the idle timeout's session
+refresh (SAVEPOINT, UPDATE, RELEASE), no more, so an added walk over the rows
+fails CI.
 """
 
 from datetime import date, timedelta
@@ -14,14 +16,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Case
-from casework.services.journal import journal_log
+from casework.models import Case, PurgeReport
 from casework.services.retention import retention_run
 from meetings import services as meetings
-from permissions.breakglass import breakglass_approve, breakglass_request
+from permissions.breakglass import breakglass_approve, breakglass_refuse, breakglass_request
 from permissions.models import CaseUserObjectPermission
+from privacy.views.archive import JOURNAL_PAGE_SIZE, LIST_PAGE_SIZE
+from privacy.views.breakglass import DECIDED_PAGE_SIZE
+from privacy.views.reports import PAGE_SIZE as REPORTS_PAGE_SIZE
 from tests.factories import make_case, make_user
-from tests.privacy.helpers import REASON, archive
+from tests.privacy.helpers import REASON, archive, archive_all, grow_journal
 from tests.test_query_counts import SIZES, queries_for
 
 BREAK_GLASS_REASON = "Le jeune a fugué, la famille est injoignable"
@@ -36,17 +40,14 @@ def counted(client, django_assert_max_num_queries, ceiling, url, *, post=None, s
     return response, len(captured.captured_queries)
 
 
-def _grow_journal(case, actor, total: int) -> None:
-    for index in range(total - case.journal.count()):
-        journal_log(case=case, actor=actor, kind="other", summary=f"Événement {index}")
-
-
 # --- Break-the-glass review (coordinators and DPO) ----------------------------
 
-# 7 queries: session, user, seats, overseen partnerships (exists), the grants
-# with case, cell, asker, institution, decider and their uses in one, the
-# deciding partnerships, the bell.
-BREAKGLASS_REVIEW_QUERIES = 10
+# 9 queries: session, user, seats, overseen partnerships (exists), every
+# pending request (with case, cell, asker, institution, decider and uses in
+# one), the decided ones' count and their page (the same joins), the deciding
+# partnerships, the bell. These three reads replace the one capped read of all
+# the requests (+2).
+BREAKGLASS_REVIEW_QUERIES = 12
 
 
 def test_breakglass_review_runs_the_same_queries_for_5_and_30_requests(
@@ -65,18 +66,30 @@ def test_breakglass_review_runs_the_same_queries_for_5_and_30_requests(
         counts.append(queries_for(client, url, django_assert_max_num_queries, BREAKGLASS_REVIEW_QUERIES))
         page = client.get(url)
         assert (len(page.context["pending"]), len(page.context["decided"])) == (size - size // 2, size // 2)
-    assert counts[0] == counts[1], counts
+    # More decided requests than a page: the second page runs the same queries.
+    case = make_case(cell, by=coord)
+    for _ in range(DECIDED_PAGE_SIZE + 5 - SIZES[-1] // 2):
+        breakglass_refuse(
+            grant=breakglass_request(case=case, user=member, reason=BREAK_GLASS_REASON), by=coord
+        )
+    counts.append(
+        queries_for(client, f"{url}?page=2", django_assert_max_num_queries, BREAKGLASS_REVIEW_QUERIES)
+    )
+    page = client.get(url, {"page": 2})
+    assert (len(page.context["pending"]), len(page.context["decided"])) == (SIZES[-1] - SIZES[-1] // 2, 5)
+    assert counts[0] == counts[1] == counts[2], counts
 
 
 # --- Purge reports --------------------------------------------------------------
 
-# 6 queries: session, user, seats, overseen partnerships (exists), the reports
-# with their partnership, the bell.
-PURGE_REPORTS_QUERIES = 9
+# 7 queries: session, user, seats, overseen partnerships (exists), the
+# reports' count, their page with the partnership, the bell. The count is the
+# paging's (+1).
+PURGE_REPORTS_QUERIES = 10
 
 
 def test_purge_reports_run_the_same_queries_for_5_and_30_reports(
-    client, coord, django_assert_max_num_queries
+    client, w, coord, django_assert_max_num_queries
 ):
     client.force_login(coord)
     url = reverse("privacy:purge_reports")
@@ -88,7 +101,39 @@ def test_purge_reports_run_the_same_queries_for_5_and_30_reports(
         done = size
         counts.append(queries_for(client, url, django_assert_max_num_queries, PURGE_REPORTS_QUERIES))
         assert len(client.get(url).context["rows"]) == size  # the coordinator's partnership only
-    assert counts[0] == counts[1], counts
+    # More reports than a page: the second page runs the same queries.
+    PurgeReport.objects.bulk_create(
+        PurgeReport(partnership=w["partnerships"]["arras"], run_on=date.today())
+        for _ in range(REPORTS_PAGE_SIZE + 5 - SIZES[-1])
+    )
+    counts.append(queries_for(client, f"{url}?page=2", django_assert_max_num_queries, PURGE_REPORTS_QUERIES))
+    assert len(client.get(url, {"page": 2}).context["rows"]) == 5
+    assert counts[0] == counts[1] == counts[2], counts
+
+
+# --- Archive list (metadata only) -----------------------------------------------
+
+# 8 queries: session, user, seats, the coordinated partnerships twice (the
+# page's gate, then permissions.archive.archived_cases' own), the archived
+# cases' count, their page with the cell, the bell. The count is the paging's
+# (+1).
+ARCHIVE_LIST_QUERIES = 11
+
+
+def test_archive_list_runs_the_same_queries_for_5_and_30_cases_and_a_second_page(
+    client, cell, coord, django_assert_max_num_queries
+):
+    client.force_login(coord)
+    url = reverse("privacy:archive_list")
+    counts = []
+    done = 0
+    for size in (*SIZES, LIST_PAGE_SIZE + 5):
+        archive_all([make_case(cell, by=coord) for _ in range(size - done)])
+        done = size
+        page_url = url if size in SIZES else f"{url}?page=2"
+        counts.append(queries_for(client, page_url, django_assert_max_num_queries, ARCHIVE_LIST_QUERIES))
+        assert len(client.get(page_url).context["rows"]) == (size if size in SIZES else 5)
+    assert counts[0] == counts[1] == counts[2], counts
 
 
 # --- Archived case, opened with a reason --------------------------------------
@@ -96,19 +141,20 @@ def test_purge_reports_run_the_same_queries_for_5_and_30_reports(
 
 def _archived(cell, coord, journal_entries: int) -> Case:
     case = make_case(cell, by=coord)
-    _grow_journal(case, coord, journal_entries)
+    grow_journal(case, coord, journal_entries)
     return archive(case)
 
 
 # The GET is the reason form, 6 queries: session, user, seats, coordinated
 # partnerships, the case, the bell.
 ARCHIVE_REASON_FORM_QUERIES = 9
-# The POST with a reason is the page read: 23 queries. The form's 5 without
+# The POST with a reason is the page read: 24 queries. The form's 5 without
 # the bell, the opening (savepoint, partnerships, case again, access-log
 # insert, release), the file (motifs, decisions, rappels, CDDF, designations,
-# bilans, informations, disclosures, journal: one each), the bell, then the
-# youth, its commune and the source institution.
-ARCHIVE_FILE_QUERIES = 26
+# bilans, informations, disclosures: one each; the journal's count and its
+# page: +1 for the paging), the bell, then the youth, its commune and the
+# source institution.
+ARCHIVE_FILE_QUERIES = 27
 
 
 def test_archived_case_file_runs_the_same_queries_for_5_and_30_journal_entries(
@@ -125,7 +171,16 @@ def test_archived_case_file_runs_the_same_queries_for_5_and_30_journal_entries(
         )
         assert len(response.context["file"].journal) == archived.journal.count() >= size
         counts.append(count)
-    assert counts[0] == counts[1], counts
+    # A journal longer than a page: its second page runs the same queries.
+    archived = _archived(cell, coord, 2 * JOURNAL_PAGE_SIZE + 5)
+    url = reverse("privacy:archive_open", args=[archived.pk])
+    client.post(f"{url}?page=2", {"reason": REASON})  # as above
+    response, count = counted(
+        client, django_assert_max_num_queries, ARCHIVE_FILE_QUERIES, f"{url}?page=2", post={"reason": REASON}
+    )
+    assert len(response.context["file"].journal) == JOURNAL_PAGE_SIZE
+    counts.append(count)
+    assert counts[0] == counts[1] == counts[2], counts
     # The reason form lists nothing: one request under its ceiling.
     client.get(url)
     response, _ = counted(client, django_assert_max_num_queries, ARCHIVE_REASON_FORM_QUERIES, url)
@@ -157,7 +212,7 @@ def test_subject_access_pdf_runs_the_same_queries_for_5_and_30_rows(
     counts = []
     for size in SIZES:
         if rows == "journal entries":
-            _grow_journal(case, coord, size)
+            grow_journal(case, coord, size)
         else:  # each signalement of the same person is a case (and a youth row) of its own
             for _ in range(size - Case.objects.filter(youth__last_name="Martin").count()):
                 make_case(cell, by=coord, first_name="Léa", last_name="Martin")

@@ -8,7 +8,10 @@ from django.urls import reverse
 from casework.models import Bilan, Case, JournalEntry
 from casework.models.codes import Adhesion, Situation
 from permissions.models import AccessLog
+from privacy.dossier import youth_file
+from privacy.views.archive import JOURNAL_PAGE_SIZE
 from tests.factories import inform_everyone, make_case
+from tests.privacy.helpers import archive, grow_journal
 
 
 def test_coordinator_gets_the_pdf_and_the_production_is_logged(client, coordinator, case, cell):
@@ -88,6 +91,29 @@ def test_pdf_holds_every_identity_typed_for_the_person(client, coordinator, case
     assert b"MARTIN" in pdf and b"Martin" in pdf
     assert pdf.count(b"(Martin)") == 1, "identical identities are listed once"
     assert again.reference.encode() in pdf
+
+
+def test_pdf_holds_the_whole_journal_the_archive_screen_pages(client, coordinator, case, cell, monkeypatch):
+    """The archive screen reads a journal a page at a time; the right-of-access file, a legal
+    answer to the person, holds every entry of every case, archived ones included."""
+    monkeypatch.setattr("reportlab.rl_config.pageCompression", 0)
+    total = 2 * JOURNAL_PAGE_SIZE + 7
+    added = {
+        "active": grow_journal(case, coordinator, total, summary="Entree-active-{index:03d}"),
+    }
+    earlier = make_case(cell, by=coordinator, first_name="Léa", last_name="Martin")
+    added["archive"] = grow_journal(earlier, coordinator, total, summary="Entree-archive-{index:03d}")
+    archive(earlier)
+    assert min(added.values()) > JOURNAL_PAGE_SIZE
+    file = youth_file(case.youth)
+    assert {f.case.pk: len(f.journal) for f in file.cases} == {
+        c.pk: c.journal.count() for c in (case, earlier)
+    }
+    client.force_login(coordinator)
+    pdf = client.post(reverse("privacy:subject_access", args=[case.pk])).content
+    for name, count in added.items():
+        for index in range(count):
+            assert f"Entree-{name}-{index:03d}".encode() in pdf, (name, index)
 
 
 @pytest.mark.parametrize("who", ["member", "other_coordinator"])
