@@ -11,8 +11,9 @@ Rules, in plain language:
 """
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.core.paginator import EmptyPage, Page
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -27,10 +28,18 @@ from permissions.models import CharterSignature
 from permissions.services import current_charter, has_signed_current_charter
 from permissions.visibility import visible_cases
 from workflows.models import CaseTask
+from workflows.paginator import WindowCountPaginator
 
 OPEN_TASK = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
 # A case still open after this long is reviewed by the cell (domain.md §3, Clôture).
 REVIEW_AFTER = timedelta(days=365)
+LONG_RUNNING_REASON = "Ouverte depuis plus de 12 mois"
+# Cases open for more than 12 months proposed a page at a time, oldest first.
+# A cell at département scale has hundreds of them (~380) while a séance
+# examines a few dozen points: proposing them all made a page of hundreds of
+# forms, an access-log row for each on every view, and "Inscrire toutes" put
+# them all on one agenda. The cases due by rule are never capped.
+LONG_RUNNING_SHOWN = 20
 
 SEANCE_NOT_FOUND = "Séance introuvable."
 
@@ -44,6 +53,23 @@ def managed_seances(user) -> QuerySet[Seance]:
     return Seance.objects.filter(cell__partnership__in=signed_coordinated_partnerships(user)).select_related(
         "cell"
     )
+
+
+def upcoming(seances: QuerySet[Seance]) -> QuerySet[Seance]:
+    """The planned séances of `seances` from today on (local day): a cell plans
+    a few ahead, so this stays short and is shown in full."""
+    return seances.filter(_upcoming())
+
+
+def past(seances: QuerySet[Seance]) -> QuerySet[Seance]:
+    """The other séances of `seances`: held, closed, canceled, or planned for a
+    day gone by. Grows by every séance held: shown a page at a time."""
+    return seances.exclude(_upcoming())
+
+
+def _upcoming() -> Q:
+    start_of_today = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return Q(status=Seance.Status.PLANNED, starts_at__gte=start_of_today)
 
 
 def attended_seances(user) -> QuerySet[Seance]:
@@ -97,6 +123,36 @@ class Proposal:
         return AgendaItem.Kind(self.kind).label
 
 
+@dataclass
+class AgendaProposals:
+    """The proposals of a séance as its page shows them.
+
+    `due`: every case due by rule (postponed, examen, bilan, overdue or
+    stalled), in full. `long_running`: one page of the cases open for more
+    than 12 months and due for nothing else, oldest first, at most
+    LONG_RUNNING_SHOWN; `page` is that page (its number, and through its
+    paginator the total of such cases). `shown` is what the page displays,
+    logs and "Inscrire toutes" enrols.
+    """
+
+    due: list[Proposal]
+    long_running: list[Proposal]
+    page: Page
+
+    @property
+    def shown(self) -> list[Proposal]:
+        return [*self.due, *self.long_running]
+
+    @property
+    def long_running_total(self) -> int:
+        return self.page.paginator.count
+
+    @property
+    def long_running_others(self) -> int:
+        """Cases open for more than 12 months not on this page."""
+        return self.long_running_total - len(self.long_running)
+
+
 def _open_task(node: str):
     from workflows.flows import CaseFlow
 
@@ -124,7 +180,7 @@ def _stall_reasons(cell: Cell, user) -> dict[int, list[str]]:
     return reasons
 
 
-def agenda_proposals(seance: Seance, user) -> list[Proposal]:
+def agenda_proposals(seance: Seance, user, *, long_running_page=1) -> AgendaProposals:
     """What the product proposes to put on `seance`'s agenda, in this order:
 
     1. items postponed from an earlier séance of the cell (not yet carried over);
@@ -132,24 +188,18 @@ def agenda_proposals(seance: Seance, user) -> list[Proposal]:
     3. bilans awaiting their examen (open `examen_bilan` task);
     4. overdue cases (a step past its due date) and cases the stall scan
        escalated to the next séance (notifications.selectors.cases_for_next_agenda);
-    5. cases open for more than 12 months.
+    5. cases open for more than 12 months: only those due for nothing above,
+       LONG_RUNNING_SHOWN a page, oldest first; `long_running_page` is the
+       page (anything but a page number: the first; past the end: the last).
 
+    1 to 4 are due by rule and proposed in full (`due`); 5 is `long_running`.
     Cases already on the agenda are left out; each case is proposed once, with
-    the kind of its most pressing reason and every reason listed. Only cases
-    `user` sees (visible_cases) of the séance's cell. Constant query count.
+    the kind of its most pressing reason and every reason listed (a due case
+    open for more than 12 months says so too). Only cases `user` sees
+    (visible_cases) of the séance's cell. Constant query count: the due cases
+    in one query, the page of long-running ones and their total in another.
     """
-    on_agenda = seance.items.values("case_id")
-    cases = {
-        case.pk: case
-        for case in visible_cases(user)
-        .filter(cell=seance.cell, status__in=Case.OPEN_STATUSES)
-        .exclude(pk__in=on_agenda)
-        .annotate(awaits_examen=_open_task("examen"), awaits_bilan=_open_task("examen_bilan"))
-        .select_related("youth")
-        .order_by("signaled_on", "reference")
-    }
     stalled = _stall_reasons(seance.cell, user)
-    review_before = seance.date - REVIEW_AFTER
     postponed = {
         item.case_id: item
         for item in AgendaItem.objects.filter(
@@ -161,8 +211,19 @@ def agenda_proposals(seance: Seance, user) -> list[Proposal]:
         .filter(Q(postponed_to__isnull=True) | Q(postponed_to=seance))
         .select_related("seance")
     }
-    proposals: list[Proposal] = []
-    for case in cases.values():
+    review_before = seance.date - REVIEW_AFTER
+    candidates = (
+        visible_cases(user)
+        .filter(cell=seance.cell, status__in=Case.OPEN_STATUSES)
+        .exclude(pk__in=seance.items.values("case_id"))
+        .annotate(awaits_examen=_open_task("examen"), awaits_bilan=_open_task("examen_bilan"))
+        .select_related("youth")
+        .order_by("signaled_on", "reference")
+    )
+    # The ids are those of overdue, stalled or postponed cases: a handful, due by rule.
+    due_rule = Q(awaits_examen=True) | Q(awaits_bilan=True) | Q(pk__in=[*stalled, *postponed])
+    due: list[Proposal] = []
+    for case in candidates.filter(due_rule):
         reasons, kinds = [], []
         carried = postponed.get(case.pk)
         if carried is not None:
@@ -178,13 +239,43 @@ def agenda_proposals(seance: Seance, user) -> list[Proposal]:
             reasons.extend(stalled[case.pk])
         if case.signaled_on <= review_before:
             kinds.append(AgendaItem.Kind.REVIEW)
-            reasons.append("Ouverte depuis plus de 12 mois")
+            reasons.append(LONG_RUNNING_REASON)
         if not kinds and carried is not None and carried.task_node is None:
             kinds.append(carried.kind)
+        # A postponed examen whose task was completed since, and nothing else: not due any more.
         if kinds:
-            proposals.append(Proposal(case=case, kind=kinds[0], reasons=reasons, carried_from=carried))
-    proposals.sort(key=lambda p: (p.carried_from is None, _KIND_ORDER[p.kind]))
-    return proposals
+            due.append(Proposal(case=case, kind=kinds[0], reasons=reasons, carried_from=carried))
+    due.sort(key=lambda p: (p.carried_from is None, _KIND_ORDER[p.kind]))
+    page = page_of(
+        WindowCountPaginator(
+            candidates.filter(signaled_on__lte=review_before).exclude(due_rule), LONG_RUNNING_SHOWN
+        ),
+        long_running_page,
+    )
+    long_running = [
+        Proposal(case=case, kind=AgendaItem.Kind.REVIEW, reasons=[LONG_RUNNING_REASON]) for case in page
+    ]
+    return AgendaProposals(due=due, long_running=long_running, page=page)
+
+
+_MAX_PAGE = 100_000
+
+
+def page_of(paginator: WindowCountPaginator, number) -> Page:
+    """The page `number` of `paginator` (a GET parameter, untrusted): the
+    first for anything but a whole number, the last past the end. One query
+    for a page with rows; the count and the page otherwise (an empty list, a
+    number past the end)."""
+    try:
+        # Past any real list, the last page answers: an OFFSET beyond bigint
+        # is an error in PostgreSQL, and a page past the end costs a count anyway.
+        number = min(max(int(number), 1), _MAX_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    try:
+        return paginator.page(number)
+    except EmptyPage:
+        return paginator.page(paginator.num_pages)
 
 
 _KIND_ORDER = {kind: index for index, kind in enumerate(AgendaItem.Kind.values)}

@@ -254,14 +254,20 @@ def agenda_item_add(*, seance: Seance, case: Case, by, kind: str | None = None) 
 
 
 @transaction.atomic
-def agenda_propose(*, seance: Seance, by) -> list[AgendaItem]:
-    """Put every proposal of `selectors.agenda_proposals` on the agenda, in its order."""
+def agenda_propose(*, seance: Seance, by, long_running_page=1) -> list[AgendaItem]:
+    """Put on the agenda, in their order, the proposals the séance page shows
+    with the page `long_running_page` of cases open for more than 12 months:
+    every case due by rule, and at most `selectors.LONG_RUNNING_SHOWN`
+    long-running ones (`selectors.agenda_proposals(...).shown`), never all
+    the long-running cases of the cell. Each is journalled; the new items
+    are returned (their number is what the coordinator is told)."""
     seance = _locked(seance)
     _require_coordinator(by, seance)
     _require_planned(seance)
+    proposals = selectors.agenda_proposals(seance, by, long_running_page=long_running_page)
     items = [
         _append(seance, proposal.case, proposal.kind, by, proposal.carried_from)
-        for proposal in selectors.agenda_proposals(seance, by)
+        for proposal in proposals.shown
     ]
     access.cases_sync_seance_grants(case_ids={item.case_id for item in items})
     return items

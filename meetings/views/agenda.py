@@ -6,10 +6,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from casework.services.errors import ServiceError
 from meetings import selectors, services
 from meetings.forms import AddCaseForm
 from meetings.models import AgendaItem
-from meetings.views.common import run_and_redirect
+from meetings.views.common import LONG_RUNNING_PARAM, long_running_page, run_and_redirect
 from permissions.visibility import visible_cases
 
 
@@ -19,13 +20,21 @@ def _item(seance, item_pk) -> AgendaItem:
 
 @require_POST
 def propose_all(request: HttpRequest, pk: int) -> HttpResponse:
+    """Enrol what the séance page showed ("Inscrire toutes"): the due cases and
+    the page of long-running ones its form posts back (`anciennes`)."""
     seance = selectors.get_managed_seance(request.user, pk)
-    return run_and_redirect(
-        request,
-        lambda: services.agenda_propose(seance=seance, by=request.user),
-        "Les situations proposées ont été inscrites à l'ordre du jour.",
-        seance_url(seance),
-    )
+    page = long_running_page(request.POST)
+    try:
+        items = services.agenda_propose(seance=seance, by=request.user, long_running_page=page)
+    except ServiceError as exc:
+        messages.error(request, str(exc))
+    else:
+        count, plural = len(items), "s" if len(items) > 1 else ""
+        if count:
+            messages.success(request, f"{count} situation{plural} inscrite{plural} à l'ordre du jour.")
+        else:
+            messages.info(request, "Aucune situation proposée à inscrire.")
+    return redirect(seance_url(seance, long_running=page))
 
 
 @require_POST
@@ -50,7 +59,8 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.agenda_item_add(seance=seance, case=case, kind=kind, by=request.user),
         f"{case.reference} inscrite à l'ordre du jour.",
-        seance_url(seance),
+        # Back to the page of proposals the coordinator was working through.
+        seance_url(seance, long_running=long_running_page(request.POST)),
     )
 
 
@@ -91,5 +101,9 @@ def item_postpone(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     )
 
 
-def seance_url(seance) -> str:
-    return reverse("seances:detail", kwargs={"pk": seance.pk})
+def seance_url(seance, *, long_running: int = 1) -> str:
+    """The séance page, at its page `long_running` of long-running proposals."""
+    url = reverse("seances:detail", kwargs={"pk": seance.pk})
+    if long_running > 1:
+        url += f"?{LONG_RUNNING_PARAM}={long_running}#propositions"
+    return url

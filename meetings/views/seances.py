@@ -13,28 +13,46 @@ from casework.services.errors import ServiceError
 from meetings import selectors, services
 from meetings.forms import AddCaseForm, RescheduleForm, SeanceForm
 from meetings.models import AgendaItem, Seance
+from meetings.views.common import LONG_RUNNING_PARAM, long_running_page
 from permissions.access_log import Channel, log_access
 from permissions.visibility import visible_cases
+from workflows.paginator import WindowCountPaginator
+
+# A partnership holds ~36 séances a year, and they are never deleted: past and
+# attended séances are listed a page at a time (about eight months a page).
+SEANCES_PER_PAGE = 25
 
 
 def seance_list(request: HttpRequest) -> HttpResponse:
-    managed = (
-        selectors.managed_seances(request.user)
-        .annotate(
-            item_count=Count("items", distinct=True),
-            present_count=Count("attendances", filter=Q(attendances__present=True), distinct=True),
+    """The coordinated cells' séances to come, in full; their past séances and
+    the séances the user attended, SEANCES_PER_PAGE a page (GET `page` and
+    `assistees`), newest first. Each list is split and paged in SQL."""
+    cells = list(selectors.coordinated_cells(request.user).select_related("partnership"))
+    upcoming = past = None
+    if cells:  # a member coordinates nothing: only the séances attended
+        managed = (
+            selectors.managed_seances(request.user)
+            .annotate(
+                item_count=Count("items", distinct=True),
+                present_count=Count("attendances", filter=Q(attendances__present=True), distinct=True),
+            )
+            .order_by("-starts_at", "-id")
         )
-        .order_by("-starts_at")
-    )
-    today = timezone.localdate()
+        upcoming = selectors.upcoming(managed)
+        past = selectors.page_of(
+            WindowCountPaginator(selectors.past(managed), SEANCES_PER_PAGE), request.GET.get("page")
+        )
+    attended = selectors.attended_seances(request.user).order_by("-starts_at", "-id")
     return render(
         request,
         "meetings/seance_list.html",
         {
-            "upcoming": [s for s in managed if s.date >= today and s.status == Seance.Status.PLANNED],
-            "past": [s for s in managed if not (s.date >= today and s.status == Seance.Status.PLANNED)],
-            "attended": selectors.attended_seances(request.user).order_by("-starts_at"),
-            "cells": selectors.coordinated_cells(request.user).select_related("partnership"),
+            "cells": cells,
+            "upcoming": upcoming,
+            "past": past,
+            "attended": selectors.page_of(
+                WindowCountPaginator(attended, SEANCES_PER_PAGE), request.GET.get("assistees")
+            ),
         },
     )
 
@@ -62,6 +80,10 @@ def seance_create(request: HttpRequest) -> HttpResponse:
 
 
 def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The séance page. Its proposals (planned séances only) are those of
+    `selectors.agenda_proposals` at the page GET `anciennes` of long-running
+    cases; the access log records exactly the cases it shows: the agenda's
+    and the proposals'."""
     seance = selectors.get_managed_seance(request.user, pk)
     items = list(seance.items.select_related("postponed_to").order_by("position", "id"))
     # Cases are shown only as the coordinator sees them (visible_cases).
@@ -73,12 +95,14 @@ def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     members = selectors.cell_members(seance)
     proposals = (
-        selectors.agenda_proposals(seance, request.user) if seance.status == Seance.Status.PLANNED else []
+        selectors.agenda_proposals(seance, request.user, long_running_page=long_running_page(request.GET))
+        if seance.status == Seance.Status.PLANNED
+        else None
     )
     # The agenda and the proposals name youths: both are displays of case data.
     log_access(
         user=request.user,
-        cases=[*visible.values(), *(p.case for p in proposals)],
+        cases=[*visible.values(), *(p.case for p in (proposals.shown if proposals else []))],
         channel=Channel.UI_LIST,
         reason=f"Ordre du jour – {seance}",
     )
@@ -89,6 +113,7 @@ def seance_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seance": seance,
             "items": [(item, visible.get(item.case_id)) for item in items],
             "proposals": proposals,
+            "long_running_param": LONG_RUNNING_PARAM,
             "members": members,
             "attendances": seance.attendances.select_related("user", "institution"),
             "add_form": AddCaseForm(),

@@ -41,7 +41,7 @@ def test_proposals_cover_examens_bilans_overdue_and_old_cases(plan, coord, signa
     signal(in_cell=w["cells"]["Arras – quartiers ouest"], last_name="Ailleurs")
     seance = plan(TODAY + 7 * DAY)
 
-    proposals = selectors.agenda_proposals(seance, coord)
+    proposals = selectors.agenda_proposals(seance, coord).shown
 
     assert kinds(proposals) == {
         examen.reference: "examen",
@@ -67,7 +67,7 @@ def test_a_stalled_case_without_pending_examen_is_proposed_as_overdue(plan, coor
         data={"kind": "orientation", "orientations": ["rappel_ordre"], "decided_on": TODAY},
     )
     step_flag_overdue(step_id=case.pending_steps.open().get().pk)
-    proposals = selectors.agenda_proposals(plan(), coord)
+    proposals = selectors.agenda_proposals(plan(), coord).shown
     assert kinds(proposals) == {case.reference: "stalled"}
 
 
@@ -87,9 +87,9 @@ def test_a_case_the_stall_scan_escalated_to_the_next_seance_is_proposed(plan, co
         escalated_on=TODAY,
     )
     seance = plan()
-    assert selectors.agenda_proposals(seance, coord) == []  # an alert is not yet for the séance
+    assert selectors.agenda_proposals(seance, coord).shown == []  # an alert is not yet for the séance
     StallFlag.objects.filter(case=case).update(level=StallLevel.SEANCE)
-    (proposal,) = selectors.agenda_proposals(seance, coord)
+    (proposal,) = selectors.agenda_proposals(seance, coord).shown
     assert proposal.kind == "stalled" and proposal.reasons == ["Suivi bloqué : Référent non désigné"]
 
 
@@ -101,7 +101,7 @@ def test_a_case_open_for_more_than_a_year_is_proposed_for_review(plan, coord, si
         user=coord,
         data={"kind": "orientation", "orientations": ["rappel_ordre"], "decided_on": TODAY},
     )
-    assert kinds(selectors.agenda_proposals(plan(), coord)) == {case.reference: "review"}
+    assert kinds(selectors.agenda_proposals(plan(), coord).shown) == {case.reference: "review"}
 
 
 def test_proposals_skip_cases_already_on_the_agenda_and_closed_cases(plan, coord, signal):
@@ -114,14 +114,14 @@ def test_proposals_skip_cases_already_on_the_agenda_and_closed_cases(plan, coord
     )
     seance = plan()
     services.agenda_item_add(seance=seance, case=on_agenda, by=coord)
-    assert kinds(selectors.agenda_proposals(seance, coord)) == {proposed.reference: "examen"}
+    assert kinds(selectors.agenda_proposals(seance, coord).shown) == {proposed.reference: "examen"}
 
 
 def test_proposals_only_show_cases_the_user_sees(plan, coord, outsider, signal):
     signal()
     seance = plan()
     # Lens' coordinator sees no case of Arras (and cannot open the séance anyway).
-    assert selectors.agenda_proposals(seance, outsider) == []
+    assert selectors.agenda_proposals(seance, outsider).shown == []
 
 
 def test_agenda_propose_adds_every_proposal_in_order_and_journals_it(plan, coord, signal, to_bilan):

@@ -139,14 +139,14 @@ def test_postponed_item_is_proposed_at_the_next_seance_and_carried_over(held, pl
     assert case.journal.order_by("-id").first().summary == (
         f"Examen en cellule reporté à la séance du {following.label_date} (séance du {seance.label_date})"
     )
-    (proposal,) = selectors.agenda_proposals(following, coord)
+    (proposal,) = selectors.agenda_proposals(following, coord).shown
     assert proposal.case == case and proposal.carried_from == item
     assert proposal.reasons[0] == f"Reporté de la séance du {seance.label_date}"
 
     services.agenda_propose(seance=following, by=coord)
     carried = following.items.get()
     assert carried.carried_from == item and carried.kind == AgendaItem.Kind.EXAMEN
-    assert selectors.agenda_proposals(following, coord) == []
+    assert selectors.agenda_proposals(following, coord).shown == []
 
 
 def test_an_item_postponed_without_a_next_seance_waits_for_the_next_one_planned(held, plan, coord, signal):
@@ -155,7 +155,7 @@ def test_an_item_postponed_without_a_next_seance_waits_for_the_next_one_planned(
     item = services.agenda_item_postpone(item=seance.items.get(), by=coord)
     assert item.postponed_to is None
     later = plan(TODAY + 30 * DAY)
-    assert [p.carried_from for p in selectors.agenda_proposals(later, coord)] == [item]
+    assert [p.carried_from for p in selectors.agenda_proposals(later, coord).shown] == [item]
 
 
 def test_closing_needs_every_item_decided_or_postponed(held, coord, signal):

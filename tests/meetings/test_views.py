@@ -1,8 +1,6 @@
 """The coordinator's séance pages over HTTP: plan, build the agenda, invite, decide."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework.models import Case
@@ -125,30 +123,6 @@ def test_the_list_shows_managed_and_attended_seances(client, held, coord, member
     assert f'href="{reverse("seances:detail", args=[seance.pk])}"' not in page
 
 
-def page_queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def test_the_seance_page_query_count_does_not_grow_with_the_agenda(
-    client, coord, member, member2, plan, signal, django_assert_max_num_queries
-):
-    seance = plan()
-    services.agenda_item_add(seance=seance, case=signal(), by=coord)
-    signal()  # proposed
-    services.seance_invite(seance=seance, users=[member], by=coord)
-    client.force_login(coord)
-    url = reverse("seances:detail", args=[seance.pk])
-    small = page_queries(client, url)
-    for _ in range(6):
-        services.agenda_item_add(seance=seance, case=signal(), by=coord)
-        signal()
-    services.seance_invite(seance=seance, users=[member2], by=coord)
-    with django_assert_max_num_queries(small):
-        client.get(url)
-
-
 def test_the_need_to_know_switch_is_for_coordinators(client, coord, member, cell):
     client.force_login(member)
     assert client.post(reverse("seances:need-to-know", args=[cell.pk]), {"strict": "1"}).status_code == 404
@@ -156,19 +130,6 @@ def test_the_need_to_know_switch_is_for_coordinators(client, coord, member, cell
     client.post(reverse("seances:need-to-know", args=[cell.pk]), {"strict": "1"})
     cell.refresh_from_db()
     assert cell.strict_need_to_know
-
-
-def test_the_seance_list_query_count_does_not_grow_with_seances(
-    client, coord, plan, django_assert_max_num_queries
-):
-    plan(TODAY - DAY)
-    client.force_login(coord)
-    small = page_queries(client, reverse("seances:index"))
-    for days in range(-3, 5):
-        plan(TODAY + days * DAY)
-    with django_assert_max_num_queries(small):
-        response = client.get(reverse("seances:index"))
-    assert response.content.decode().count("Arras – centre") >= 9
 
 
 def test_a_coordinator_moves_a_planned_seance_keeping_agenda_and_invitations(
