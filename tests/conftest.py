@@ -10,7 +10,7 @@ from django.conf import settings
 from scripts.check_services import PG_START, REDIS_START, reachable
 from tests.factories import make_coordinator, make_member, make_user, world
 
-pytest_plugins = ("celery.contrib.pytest",)
+pytest_plugins = ("celery.contrib.pytest", "tests.territories")
 
 
 def pytest_sessionstart(session):

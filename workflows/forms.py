@@ -51,11 +51,27 @@ def _yes_no(label):
     )
 
 
+def institutions_of_departements_of(communes):
+    """Institutions of the département(s) of `communes` (a Commune queryset),
+    by name: one query with the communes as a subquery, whatever their number.
+
+    An institution without a département is never among them. As in
+    `permissions.forms.MembershipStartForm`: a form shows the directory of its
+    own territory, never that of every tenant the platform hosts."""
+    departements = communes.values("arrondissement__departement")
+    return Institution.objects.filter(departement__in=departements).order_by("name")
+
+
 def _closure_choices():
     return [("", "—")] + [(c.value, c.label) for c in ClosureReason if c != ClosureReason.CLASSEMENT]
 
 
 class SignalementForm(forms.Form):
+    """A signalement into one of `cells` (a Cell queryset: those the user may
+    signal into). The communes offered are those of these cells; the source
+    institutions, those of the département(s) of their partnerships, by name.
+    A choice outside them, posted by hand, is refused as an invalid choice."""
+
     cell = forms.ModelChoiceField(label="Cellule de veille", queryset=None)
     last_name = forms.CharField(label="Nom", max_length=100)
     first_name = forms.CharField(label="Prénom", max_length=100)
@@ -63,7 +79,7 @@ class SignalementForm(forms.Form):
     sex = forms.ChoiceField(label="Sexe", choices=Youth.Sex.choices)
     commune = forms.ModelChoiceField(label="Commune de résidence", queryset=None)
     source_institution = forms.ModelChoiceField(
-        label="Institution à l'origine du signalement", queryset=Institution.objects.all()
+        label="Institution à l'origine du signalement", queryset=Institution.objects.none()
     )
     motifs = forms.MultipleChoiceField(
         label="Motifs de repérage", choices=Motif.choices, widget=forms.CheckboxSelectMultiple
@@ -80,11 +96,27 @@ class SignalementForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cell"].queryset = cells
         self.fields["commune"].queryset = Commune.objects.filter(cells__in=cells).distinct()
+        # The partnerships' communes, not the cells': an institution seated in the
+        # partnership may signal into any of its cells, whichever département
+        # the cell's own communes lie in (a CISPD may straddle two).
+        self.fields["source_institution"].queryset = institutions_of_departements_of(
+            Commune.objects.filter(partnerships__cells__in=cells)
+        )
         if cells.count() == 1:
             self.fields["cell"].initial = cells.first()
 
 
 class ExamenForm(forms.Form):
+    """The cell's decision on `case`. The pilot institutions offered are those
+    of the département(s) of the case's partnership, by name: the institutions
+    that may hold a seat in it (as in MembershipStartForm), whatever the
+    youth's commune. A choice outside them, posted by hand, is refused as an
+    invalid choice.
+
+    Without `case`, no pilot institution is offered (and any posted is
+    refused): a caller that forgets the case must not list every tenant's
+    directory."""
+
     kind = forms.ChoiceField(
         label="Décision de la cellule", choices=Decision.Kind.choices, widget=forms.RadioSelect
     )
@@ -98,9 +130,17 @@ class ExamenForm(forms.Form):
         label="Motif du classement", choices=[("", "—"), *ClassementReason.choices], required=False
     )
     pilot_institution = forms.ModelChoiceField(
-        label="Institution pilote", queryset=Institution.objects.all(), required=False
+        label="Institution pilote", queryset=Institution.objects.none(), required=False
     )
     decided_on = _date("Date de la décision", initial=timezone.localdate)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            # partnership_id, not partnership: no query to load the partnership.
+            self.fields["pilot_institution"].queryset = institutions_of_departements_of(
+                Commune.objects.filter(partnerships=case.partnership_id)
+            )
 
     def clean(self):
         data = super().clean()

@@ -26,7 +26,10 @@ def item_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if case is None:
         raise Http404("Situation introuvable.")
     log_access(user=request.user, cases=case, channel=Channel.UI_DETAIL, reason=f"Décision – {seance}")
-    form = FORMS[item.kind](request.POST or None)
+    form_class = FORMS[item.kind]
+    # The examen's pilot institutions are those of the case's territory.
+    extra = {"case": case} if issubclass(form_class, SeanceExamenForm) else {}
+    form = form_class(request.POST or None, **extra)
     if request.method == "POST" and form.is_valid():
         try:
             services.agenda_item_decide(item=item, data=form.cleaned_data, by=request.user)

@@ -111,6 +111,8 @@ class TaskFormView(FormView):
         kwargs = super().get_form_kwargs()
         if self.form_class is forms.DesignateForm:
             kwargs["candidates"] = referent_candidates(case=self.case, kind=self.designation_kind)
+        elif issubclass(self.form_class, forms.ExamenForm):
+            kwargs["case"] = self.case  # its pilot institutions are those of the case's territory
         return kwargs
 
     def get_context_data(self, **kwargs):
