@@ -26,6 +26,7 @@ from casework.models.codes import (
     Situation,
 )
 from casework.models.youth import Youth
+from casework.selectors import institutions_of_departements_of, partnership_institutions
 
 NOTE_WARNING = (
     "Ne notez ni information de santé ou diagnostic, ni opinion ou appréciation personnelle : "
@@ -49,17 +50,6 @@ def _yes_no(label):
         empty_value=None,
         required=False,
     )
-
-
-def institutions_of_departements_of(communes):
-    """Institutions of the département(s) of `communes` (a Commune queryset),
-    by name: one query with the communes as a subquery, whatever their number.
-
-    An institution without a département is never among them. As in
-    `permissions.forms.MembershipStartForm`: a form shows the directory of its
-    own territory, never that of every tenant the platform hosts."""
-    departements = communes.values("arrondissement__departement")
-    return Institution.objects.filter(departement__in=departements).order_by("name")
 
 
 def _closure_choices():
@@ -138,9 +128,7 @@ class ExamenForm(forms.Form):
         super().__init__(*args, **kwargs)
         if case is not None:
             # partnership_id, not partnership: no query to load the partnership.
-            self.fields["pilot_institution"].queryset = institutions_of_departements_of(
-                Commune.objects.filter(partnerships=case.partnership_id)
-            )
+            self.fields["pilot_institution"].queryset = partnership_institutions(case.partnership_id)
 
     def clean(self):
         data = super().clean()

@@ -13,6 +13,7 @@ from casework.models import (
     ReferentDesignation,
 )
 from casework.models.codes import ClassementReason, ClosureReason, Orientation
+from casework.selectors import partnership_institutions
 from casework.services.errors import ServiceError
 from casework.services.journal import journal_log
 from casework.services.transitions import require_status, set_status
@@ -21,6 +22,7 @@ NO_ORIENTATION = "Choisissez au moins une orientation, ou classez la situation."
 NO_CLASSEMENT_REASON = "Indiquez le motif du classement."
 ORIENTATIONS_WITH_CLASSEMENT = "Un classement ne comporte pas d'orientation."
 UNKNOWN_ORIENTATION = "Orientation inconnue : {code}."
+PILOT_OUTSIDE_TERRITORY = "L'institution pilote doit relever du département du partenariat."
 DECISION_BEFORE_SIGNALEMENT = "La date de décision ne peut pas précéder le signalement ({date:%d/%m/%Y})."
 
 
@@ -56,6 +58,12 @@ def decision_record(
             raise ServiceError(NO_CLASSEMENT_REASON)
     elif not orientations:
         raise ServiceError(NO_ORIENTATION)
+    if (
+        pilot_institution is not None
+        and not partnership_institutions(case.partnership_id).filter(pk=pilot_institution.pk).exists()
+    ):
+        # The forms offer only these; a caller that bypasses them is refused too.
+        raise ServiceError(PILOT_OUTSIDE_TERRITORY)
 
     decision = Decision.objects.create(
         case=case,

@@ -57,6 +57,29 @@ def test_a_decision_needs_an_orientation_or_a_classement_reason(case, coord):
         decisions.decision_record(case=case, kind="classement", decided_on=TODAY, by=coord)
 
 
+def test_the_pilot_institution_belongs_to_the_partnership_s_territory(case, coord, w, nord):
+    """The forms offer only these; the service refuses another département's too."""
+    with pytest.raises(ServiceError, match="département du partenariat"):
+        decisions.decision_record(
+            case=case,
+            kind="orientation",
+            orientations=["referent"],
+            decided_on=TODAY,
+            by=coord,
+            pilot_institution=nord["police"],
+        )
+    assert not case.decisions.exists()
+    decision = decisions.decision_record(
+        case=case,
+        kind="orientation",
+        orientations=["referent"],
+        decided_on=TODAY,
+        by=coord,
+        pilot_institution=w["institutions"]["mairie_arras"],
+    )
+    assert decision.pilot_institution == w["institutions"]["mairie_arras"]
+
+
 def test_a_second_decision_is_an_invalid_transition(case, coord):
     orient(case, coord, "cddf")
     with pytest.raises(TransitionNotAllowed, match="« Orienté – mesures en cours »"):
