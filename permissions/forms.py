@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from casework.models import Cell, Institution, Membership, Partnership, User
+from casework.selectors import partnership_institutions
 from permissions.disclosures import MAX_MONTHS, add_months, competent_institutions, default_end
 
 
@@ -79,9 +80,8 @@ class MembershipStartForm(forms.Form):
 
     def __init__(self, *args, partnership: Partnership, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        departements = partnership.communes.values("arrondissement__departement")
-        institutions = Institution.objects.filter(departement__in=departements)
-        self.fields["institution"].queryset = institutions.order_by("name")
+        institutions = partnership_institutions(partnership.pk)
+        self.fields["institution"].queryset = institutions
         accounts = User.objects.filter(is_active=True, institution__in=institutions).order_by(
             "last_name", "first_name", "pk"
         )
