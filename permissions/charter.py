@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from casework.models import Cell, Institution, Membership, Partnership, User
+from casework.selectors import partnership_institutions
 from casework.services import referents
 from casework.services.errors import ServiceError
 from permissions.access import is_coordinator
@@ -39,6 +40,7 @@ STARTS_IN_FUTURE = (
 )
 MEMBER_NEEDS_CELL = "Un membre de cellule doit être rattaché à une cellule du partenariat."
 CELL_OUTSIDE = "La cellule « {cell} » n'appartient pas au {partnership}."
+INSTITUTION_OUTSIDE = "L'institution « {institution} » ne relève pas du département du {partnership}."
 NO_CELL_FOR_ROLE = "Le rôle « {role} » porte sur tout le partenariat : ne choisissez pas de cellule."
 ALREADY_MEMBER = "{user} a déjà ce rôle dans ce partenariat."
 ALREADY_ENDED = "Cette participation a déjà pris fin."
@@ -143,7 +145,8 @@ def membership_start(
     cell: Cell | None = None,
     started_on: date | None = None,
 ) -> Membership:
-    """Give `user` a seat in `partnership`. Access to nominative data waits for their signature."""
+    """Give `user` a seat in `partnership`, on behalf of `institution` (one of the
+    partnership's département(s)). Access to nominative data waits for their signature."""
     _require_coordinator(by, partnership)
     started_on = started_on or timezone.localdate()
     if started_on > timezone.localdate():
@@ -155,6 +158,9 @@ def membership_start(
         raise ServiceError(NO_CELL_FOR_ROLE.format(role=Membership.Role(role).label))
     if cell is not None and cell.partnership_id != partnership.pk:
         raise ServiceError(CELL_OUTSIDE.format(cell=cell, partnership=partnership))
+    if not partnership_institutions(partnership.pk).filter(pk=institution.pk).exists():
+        # The form offers only these; a caller that bypasses it is refused too.
+        raise ServiceError(INSTITUTION_OUTSIDE.format(institution=institution, partnership=partnership))
     if Membership.objects.current().filter(user=user, partnership=partnership, role=role, cell=cell).exists():
         raise ServiceError(ALREADY_MEMBER.format(user=user))
     membership = Membership(

@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import JournalEntry, MeasureStatus, Membership
+from casework.models import Institution, JournalEntry, MeasureStatus, Membership
 from casework.services.errors import ServiceError
 from permissions import charter as charter_services
 from permissions.access import pending_charters
@@ -231,6 +231,23 @@ def test_membership_start_checks_role_and_cell(arras, role, cell_name, message):
             cell=w["cells"][cell_name] if cell_name else None,
             by=coord,
         )
+
+
+def test_membership_start_refuses_an_institution_of_another_territory(arras, nord):
+    w, coord, *_ = arras
+    newcomer = make_user(institution=w["institutions"]["police"])
+    for institution in (nord["police"], Institution.objects.get(name="AAA Sans département")):
+        with pytest.raises(ServiceError, match="ne relève pas du département du CLSPD"):
+            charter_services.membership_start(
+                partnership=w["partnerships"]["arras"],
+                user=newcomer,
+                role=Membership.Role.MEMBRE,
+                institution=institution,
+                cell=w["cells"]["Arras – centre"],
+                by=coord,
+            )
+    assert not Membership.objects.filter(user=newcomer).exists()
+    assert not CharterEvent.objects.filter(subject=newcomer).exists()
 
 
 def test_membership_start_refuses_duplicates_and_future_dates(arras):
