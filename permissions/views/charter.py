@@ -7,7 +7,7 @@ and require a current coordinator membership instead (404 for anyone else).
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,6 +23,11 @@ from permissions.models import Charter, CharterEvent, CharterSignature
 from permissions.services import current_charter
 
 MEMBERSHIPS_PAGE = 50
+# The charter page: current seats with their signature, pending ones first.
+SIGNATURES_PAGE = 50
+PENDING_ONLY = "en-attente"
+# The latest charter events shown on the charter page.
+CHARTER_EVENTS = 50
 
 
 def _coordinated_partnership(request, pk) -> Partnership:
@@ -71,7 +76,9 @@ def index(request):
 
 @charter_exempt
 def charter_manage(request, pk):
-    """Versions, signatures of the current one, charter events; adopt a new version."""
+    """Versions, signatures of the current one (SIGNATURES_PAGE seats a page,
+    pending ones first, `signature=en-attente` for those alone), the latest
+    charter events; adopt a new version."""
     partnership = _coordinated_partnership(request, pk)
     # Read once: a successful adoption redirects, so the page always shows this version.
     charter = current_charter(partnership)
@@ -87,13 +94,18 @@ def charter_manage(request, pk):
                 f"Version {charter.version} adoptée : chaque membre doit la signer pour retrouver l'accès.",
             )
             return redirect("permissions:charter_manage", pk=partnership.pk)
-    members = (
-        Membership.objects.current()
-        .filter(partnership=partnership)
-        .select_related("user", "cell", "institution")
-    )
-    signed = set(
-        CharterSignature.objects.filter(charter=charter).values_list("user_id", flat=True) if charter else []
+    seats = signature_rows(partnership, charter)
+    tally = seats.aggregate(seats=Count("pk"), signed=Count("pk", filter=Q(has_signed=True)))
+    pending_only = request.GET.get("signature") == PENDING_ONLY
+    if pending_only:
+        seats = seats.filter(has_signed=False)
+    paginator = Paginator(seats, SIGNATURES_PAGE)
+    # The tally counted these rows already: no second COUNT for the paginator.
+    paginator.count = tally["seats"] - tally["signed"] if pending_only else tally["seats"]
+    events = list(
+        CharterEvent.objects.filter(partnership=partnership).select_related("subject", "actor")[
+            : CHARTER_EVENTS + 1
+        ]
     )
     return render(
         request,
@@ -102,13 +114,32 @@ def charter_manage(request, pk):
             "partnership": partnership,
             "charter": charter,
             "versions": partnership.charters.all(),
-            "members": [(m, m.user_id in signed) for m in members],
-            "events": CharterEvent.objects.filter(partnership=partnership).select_related("subject", "actor")[
-                :50
-            ],
+            "page": paginator.get_page(request.GET.get("page")),
+            "tally": {**tally, "pending": tally["seats"] - tally["signed"]},
+            "pending_only": pending_only,
+            "pending_value": PENDING_ONLY,
+            "events": events[:CHARTER_EVENTS],
+            "events_more": len(events) > CHARTER_EVENTS,
             "form": form,
         },
         status=400 if form.errors else 200,
+    )
+
+
+def signature_rows(partnership: Partnership, charter: Charter | None):
+    """The partnership's current seats, each with `has_signed` (its holder signed
+    `charter`; False for every seat when there is none), unsigned first, by name."""
+    signed = (
+        Exists(CharterSignature.objects.filter(charter=charter, user=OuterRef("user_id")))
+        if charter is not None
+        else Value(False)
+    )
+    return (
+        Membership.objects.current()
+        .filter(partnership=partnership)
+        .select_related("user", "cell", "institution")
+        .annotate(has_signed=signed)
+        .order_by("has_signed", "user__last_name", "user__first_name", "pk")
     )
 
 

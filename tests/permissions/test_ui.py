@@ -110,6 +110,36 @@ class TestCoordinatorScreens:
         assert page.status_code == 200
         assert page.content.decode().count("non signée : aucun accès") == 1
 
+    def test_charter_page_shows_pending_signatures_first_a_page_at_a_time(self, client, coord, w, monkeypatch):
+        monkeypatch.setattr("permissions.views.charter.SIGNATURES_PAGE", 2)
+        cell = w["cells"]["Arras – centre"]
+        for name in ("Bernard", "Durand"):
+            make_member(cell, institution=w["institutions"]["college"], last_name=name, first_name="Signé")
+        for name in ("Adam", "Caron", "Zola"):
+            make_member(cell, institution=w["institutions"]["police"], last_name=name, signed=False)
+        url = reverse("permissions:charter_manage", args=[w["partnerships"]["arras"].pk])
+        login(client, coord)
+
+        def rows(response) -> list[str]:
+            return [
+                row.split("</td>")[0]
+                for row in response.content.decode().split("<tr><td>")[1:]
+                if "badge" in row.split("</tr>")[0]
+            ]
+
+        first = client.get(url)
+        # The coordinator and two members signed; three members did not.
+        tally = first.content.decode().split('data-testid="signature-tally">')[1].split("\n")[0]
+        assert tally == "6 sièges en cours : 3 signés, 3 en attente de signature (sans accès)."
+        assert [row.split()[-1] for row in rows(first)] == ["Adam", "Caron"]
+        assert "Page 1 sur 3" in first.content.decode()
+        assert [row.split()[-1] for row in rows(client.get(url, {"page": 2}))][0] == "Zola"
+        pending = client.get(url, {"signature": "en-attente", "page": 2})
+        assert [row.split()[-1] for row in rows(pending)] == ["Zola"]
+        assert "Page 2 sur 2" in pending.content.decode()
+        assert "non signée : aucun accès" in pending.content.decode()
+        assert ">signée</span>" not in pending.content.decode()
+
     @pytest.mark.parametrize("name", ["permissions:charter_manage", "permissions:memberships"])
     def test_others_get_404(self, client, w, name):
         member = make_member(w["cells"]["Arras – centre"], institution=w["institutions"]["college"])
