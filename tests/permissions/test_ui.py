@@ -110,7 +110,9 @@ class TestCoordinatorScreens:
         assert page.status_code == 200
         assert page.content.decode().count("non signée : aucun accès") == 1
 
-    def test_charter_page_shows_pending_signatures_first_a_page_at_a_time(self, client, coord, w, monkeypatch):
+    def test_charter_page_shows_pending_signatures_first_a_page_at_a_time(
+        self, client, coord, w, monkeypatch
+    ):
         monkeypatch.setattr("permissions.views.charter.SIGNATURES_PAGE", 2)
         cell = w["cells"]["Arras – centre"]
         for name in ("Bernard", "Durand"):
