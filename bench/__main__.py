@@ -86,7 +86,10 @@ def main(argv=None) -> int:
     # The process as config.wsgi leaves a gunicorn worker: every view module
     # imported, the objects alive frozen out of the garbage collector's reach.
     import config.wsgi  # noqa: F401
+    from bench import load
 
+    probe_before, ticks_before = report.speed_probe(), load.machine_ticks()
+    print(f"Sonde de vitesse : {probe_before} ms (boucle Python fixe, la plus rapide de trois).")
     print("Mesures :")
     for name, label, run in measures.page_measures(people, samples):
         attempt(name, label, run)
@@ -113,11 +116,16 @@ def main(argv=None) -> int:
         "Indicateurs par profil",
         lambda: measures.indicators_breakdown_measure(max(5, samples // 6)),
     )
+    probe_after, ticks_after = report.speed_probe(), load.machine_ticks()
     if not args.no_load:
         attempt("load_list_member", "Charge", lambda: load_measure(args, people))
     measures.ratio(results)
 
-    machine_info = report.machine()
+    machine_info = report.machine() | {
+        # What the machine gave the measures before the load test (which reports its own).
+        "speed_probe_ms": {"before": probe_before, "after": probe_after},
+        "cpu_steal_share_during_measures": report.steal_share(ticks_before, ticks_after),
+    }
     target_rows = report.targets(results)
     print()
     print(report.table(results))
@@ -181,6 +189,7 @@ def load_measure(args, people):
                     seconds=args.load_seconds,
                 )
             cpu = meter.split(outcome.requests)
+            steal = meter.steal_share()
             note = (
                 f"wrk, {args.clients} connexions, {args.load_seconds:.0f} s, gunicorn {workers} workers sync ; "
                 f"{outcome.requests} réponses 200, {outcome.errors} erreurs, statuts {outcome.statuses}"
@@ -190,6 +199,8 @@ def load_measure(args, people):
                     f" ; processeur par réponse : Python (gunicorn) {cpu.gunicorn:.1f} ms, "
                     f"PostgreSQL {cpu.postgresql:.1f} ms, wrk {cpu.wrk:.1f} ms, reste {cpu.other:.1f} ms"
                 )
+            if steal is not None:
+                note += f" ; temps des cœurs pris par l'hôte de la VM : {steal * 100:.0f} %"
             results.append(
                 measures.Result(
                     name=name,
@@ -204,6 +215,7 @@ def load_measure(args, people):
                         "clients": args.clients,
                         "workers": workers,
                         "cpu_ms_per_request": cpu.as_json() if cpu else None,
+                        "cpu_steal_share": round(steal, 3) if steal is not None else None,
                     },
                 )
             )

@@ -140,9 +140,29 @@ def process_ticks(proc: Path = Path("/proc")) -> dict[int, tuple[str, int, int]]
     return out
 
 
+def machine_ticks(proc: Path = Path("/proc")) -> tuple[int, int] | None:
+    """(all, stolen) clock ticks of the machine's cores since boot, from the
+    `cpu` line of /proc/stat; None where it cannot be read.
+
+    Stolen ticks are those a virtual machine's cores waited for the host: a
+    share of them during a run says how much of the machine the run had.
+    The all-ticks sum stops at steal (guest time is already in user time).
+    """
+    try:
+        line = (proc / "stat").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    fields = line.split()
+    if fields[0] != "cpu" or len(fields) < 9:
+        return None
+    ticks = [int(value) for value in fields[1:9]]  # user … softirq, steal
+    return sum(ticks), ticks[7]
+
+
 class CpuMeter:
     """Reads the machine's processes before and after a load run (`with`), then
-    splits what they spent meanwhile (`split`). wrk is a child of this process,
+    splits what they spent meanwhile (`split`) and says which share of the
+    cores' time the host stole (`steal_share`). wrk is a child of this process,
     waited for inside the block: its time is in this process's children usage."""
 
     def __init__(self, *, server_pid: int, proc: Path = Path("/proc")):
@@ -156,10 +176,22 @@ class CpuMeter:
 
     def __enter__(self) -> "CpuMeter":
         self.before, self.children_before = process_ticks(self.proc), self._children_ms()
+        self.machine_before = machine_ticks(self.proc)
         return self
 
     def __exit__(self, *exc) -> None:
         self.after, self.children_after = process_ticks(self.proc), self._children_ms()
+        self.machine_after = machine_ticks(self.proc)
+
+    def steal_share(self) -> float | None:
+        """Share (0 to 1) of the cores' time the host stole during the run; None
+        without /proc/stat or when no tick went by."""
+        if self.machine_before is None or self.machine_after is None:
+            return None
+        elapsed = self.machine_after[0] - self.machine_before[0]
+        if elapsed <= 0:
+            return None
+        return (self.machine_after[1] - self.machine_before[1]) / elapsed
 
     def _server_pids(self) -> set[int]:
         parents = {pid: ppid for pid, (_, ppid, _) in self.after.items()}

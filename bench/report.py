@@ -3,6 +3,7 @@
 import json
 import os
 import platform
+import time
 from pathlib import Path
 
 import django
@@ -43,6 +44,34 @@ def machine() -> dict:
         "python": platform.python_version(),
         "django": django.get_version(),
     }
+
+
+PROBE_LOOPS = 2_000_000
+
+
+def speed_probe() -> float:
+    """ms a fixed pure-Python loop takes on this machine now (best of three).
+
+    The same work on every run: two runs' figures compare through it, across
+    machines and across a shared machine's fast and slow phases (seen here:
+    the same page twice as slow an hour later, nothing else running).
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(PROBE_LOOPS):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
+def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """Share (0 to 1) of the cores' time the VM's host took between two
+    `bench.load.machine_ticks` readings; None without them."""
+    if before is None or after is None or after[0] <= before[0]:
+        return None
+    return round((after[1] - before[1]) / (after[0] - before[0]), 3)
 
 
 # name → (check, wording); a check returns None when the measure is absent.

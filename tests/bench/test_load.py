@@ -120,6 +120,33 @@ def test_the_cpu_split_attributes_processes_by_family(tmp_path, monkeypatch):
     assert split.as_json()["total"] == pytest.approx(162 + 100 + 2 + 50)
 
 
+def _fake_machine(root, user, steal):
+    # /proc/stat's first line: user nice system idle iowait irq softirq steal guest guest_nice
+    (root / "stat").write_text(f"cpu  {user} 0 0 300 0 0 0 {steal} 40 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n")
+
+
+def test_the_meter_says_which_share_of_the_cores_the_host_stole(tmp_path):
+    _fake_machine(tmp_path, user=100, steal=0)
+    with load.CpuMeter(server_pid=1, proc=tmp_path) as meter:
+        _fake_machine(tmp_path, user=250, steal=50)
+
+    # 150 user + 50 steal ticks went by; guest time is inside user time, not added.
+    assert load.machine_ticks(tmp_path) == (250 + 300 + 50, 50)
+    assert meter.steal_share() == pytest.approx(50 / 200)
+
+
+def test_no_steal_share_without_proc_stat_or_without_ticks(tmp_path):
+    with load.CpuMeter(server_pid=1, proc=tmp_path) as meter:
+        pass
+    assert load.machine_ticks(tmp_path) is None
+    assert meter.steal_share() is None
+
+    _fake_machine(tmp_path, user=100, steal=0)
+    with load.CpuMeter(server_pid=1, proc=tmp_path) as meter:
+        pass
+    assert meter.steal_share() is None
+
+
 def test_no_split_without_responses_or_without_proc(tmp_path):
     with load.CpuMeter(server_pid=1, proc=tmp_path / "absent") as meter:
         pass

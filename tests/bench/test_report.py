@@ -1,7 +1,8 @@
 """The bench's verdicts: each target from its measure, with what limits it."""
 
+from bench import report
 from bench.measures import Result
-from bench.report import targets, targets_table
+from bench.report import steal_share, targets, targets_table
 
 
 def by_target(rows):
@@ -33,3 +34,19 @@ def test_a_target_whose_measure_is_missing_is_not_measured_rather_than_met():
 
     assert rows["≥ 150 requêtes/s sur la liste (charge)"]["met"] is None
     assert rows["balayage des pannes ≤ 2 s"]["met"] is None
+
+
+def test_the_steal_share_is_the_stolen_part_of_the_ticks_between_two_readings():
+    assert steal_share((1000, 10), (1400, 110)) == 0.25
+    assert steal_share((1000, 10), (1000, 10)) is None  # no tick went by
+    assert steal_share(None, (1400, 110)) is None
+    assert steal_share((1000, 10), None) is None
+
+
+def test_the_speed_probe_times_the_same_loop_on_every_run(monkeypatch):
+    monkeypatch.setattr(report, "PROBE_LOOPS", 50_000)
+    short = report.speed_probe()
+    monkeypatch.setattr(report, "PROBE_LOOPS", 1_000_000)
+    long = report.speed_probe()
+
+    assert 0 < short < long
