@@ -41,7 +41,7 @@ def main(argv=None) -> int:
 
     django.setup()
 
-    from bench import dataset, measures, report
+    from bench import dataset, load, measures, report
     from bench.plan import Plan
 
     plan = Plan.for_scale(args.scale)
@@ -86,7 +86,6 @@ def main(argv=None) -> int:
     # The process as config.wsgi leaves a gunicorn worker: every view module
     # imported, the objects alive frozen out of the garbage collector's reach.
     import config.wsgi  # noqa: F401
-    from bench import load
 
     probe_before, ticks_before = report.speed_probe(), load.machine_ticks()
     print(f"Sonde de vitesse : {probe_before} ms (boucle Python fixe, la plus rapide de trois).")
