@@ -88,7 +88,7 @@ def main(argv=None) -> int:
     import config.wsgi  # noqa: F401
 
     probe_before, ticks_before = report.speed_probe(), load.machine_ticks()
-    print(f"Sonde de vitesse : {probe_before} ms (boucle Python fixe, la plus rapide de trois).")
+    print(f"Sonde de vitesse : {probe_before} ms (travail Python fixe, le plus rapide de trois).")
     print("Mesures :")
     for name, label, run in measures.page_measures(people, samples):
         attempt(name, label, run)
