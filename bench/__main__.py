@@ -87,11 +87,14 @@ def main(argv=None) -> int:
     # imported, the objects alive frozen out of the garbage collector's reach.
     import config.wsgi  # noqa: F401
 
-    probe_before, ticks_before = report.speed_probe(), load.machine_ticks()
+    probe_before, ticks_before = measures.speed_probe(), load.machine_ticks()
     print(f"Sonde de vitesse : {probe_before} ms (travail Python fixe, le plus rapide de trois).")
     print("Mesures :")
-    for name, label, run in measures.page_measures(people, samples):
-        attempt(name, label, run)
+    attempt(
+        "pages",
+        "Pages, chacune à son tour",
+        lambda: measures.measure_pages(measures.page_measures(people, samples), samples),
+    )
     attempt(
         "list_member_queries_10_vs_50_rows",
         "Requêtes à 10 et 50 lignes",
@@ -115,7 +118,7 @@ def main(argv=None) -> int:
         "Indicateurs par profil",
         lambda: measures.indicators_breakdown_measure(max(5, samples // 6)),
     )
-    probe_after, ticks_after = report.speed_probe(), load.machine_ticks()
+    probe_after, ticks_after = measures.speed_probe(), load.machine_ticks()
     if not args.no_load:
         attempt("load_list_member", "Charge", lambda: load_measure(args, people))
     measures.ratio(results)

@@ -1,7 +1,9 @@
 """The measures: real code paths, timed on the built dataset.
 
 Pages are requested through Django's test client (whole middleware stack,
-session, template rendering); jobs are called as Celery would call them.
+session, template rendering), each in turn, round after round, with a slice
+of a fixed speed probe in every round (`measure_pages`); jobs are called as
+Celery would call them.
 Anything that writes (access log rows apart) runs in a transaction rolled back
 afterwards, so `--reuse` measures the same data every time.
 
@@ -15,6 +17,7 @@ from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
+from operator import itemgetter
 from unittest import mock
 
 from django.db import connection, transaction
@@ -82,6 +85,62 @@ def timed(fn: Callable[[], object], *, samples: int, warmup: int = 3) -> tuple[l
         result = fn()
         durations.append((time.perf_counter() - start) * 1000)
     return durations, result
+
+
+PROBE_ROWS = 100_000
+
+
+def probe_work(rows: int) -> None:
+    """A fixed piece of pure-Python work: like a request, it allocates, hashes
+    and sorts small objects (a bare loop stays in the core's cache and missed
+    most of the slowdowns seen on the shared VM)."""
+    table = [{"key": (number * 7919) % 100_003, "label": f"ligne {number}"} for number in range(rows)]
+    table.sort(key=itemgetter("key"))
+    "".join(row["label"] for row in table)
+
+
+def speed_probe() -> float:
+    """ms `probe_work` takes on this machine now (best of three).
+
+    The same work on every run: two runs' figures compare through it, across
+    machines and across a shared machine's fast and slow phases (seen here:
+    the list page at 36 ms, then 170 ms a minute later, nothing else running).
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        probe_work(PROBE_ROWS)
+        best = min(best, time.perf_counter() - started)
+    return round(best * 1000, 1)
+
+
+def interleave(
+    gets: dict[str, Callable[[], object]], *, rounds: int, warmup: int = 3
+) -> tuple[dict[str, list[float]], dict[str, object], dict[str, Exception]]:
+    """Time each of `gets` once per round, in turn, for `rounds` rounds (after
+    `warmup` untimed rounds): durations (ms) and last result by name, and the
+    exception of any that failed (dropped from the later rounds).
+
+    On a shared VM whose speed changes from one minute to the next (seen: 5×),
+    measuring the pages one after another compared phases rather than pages;
+    taken in turn, every page meets the same phases, so their ratios hold.
+    """
+    durations: dict[str, list[float]] = {name: [] for name in gets}
+    results: dict[str, object] = {}
+    failed: dict[str, Exception] = {}
+    for round_number in range(warmup + rounds):
+        for name, get in gets.items():
+            if name in failed:
+                continue
+            started = time.perf_counter()
+            try:
+                results[name] = get()
+            except Exception as exc:  # one broken page must not hide the others
+                failed[name] = exc
+                continue
+            if round_number >= warmup:
+                durations[name].append((time.perf_counter() - started) * 1000)
+    return durations, results, failed
 
 
 def count_queries(fn: Callable[[], object]) -> tuple[int, object]:
@@ -192,29 +251,97 @@ def _rows_in(response) -> int | None:
     return None
 
 
-def measure_page(
-    name: str, label: str, user: User, url: str, *, samples: int, patches=(), status: int = 200
-) -> Result:
-    client = client_for(user)
-    with _patched(patches):
+@dataclass(frozen=True)
+class PageSpec:
+    """A page the bench times: who asks for which URL, with which patches.
+    `alone`: measured on its own with that many samples (a page of seconds
+    would stretch every round); None: in turn with the other pages."""
+
+    name: str
+    label: str
+    user: User | None
+    url_name: str
+    url_args: tuple = ()
+    query: str = ""
+    patches: tuple = ()
+    alone: int | None = None
+
+    def url(self) -> str:
+        if self.user is None:
+            raise Absent("aucun utilisateur de ce rôle dans le jeu de données")
+        return _url(self.url_name, *self.url_args) + self.query
+
+    def getter(self, status: int = 200) -> Callable[[], object]:
+        """One request for the page as its user, its patches applied around it only."""
+        url, client = self.url(), client_for(self.user)
 
         def get():
-            response = client.get(url)
+            with _patched(self.patches):
+                response = client.get(url)
             if response.status_code != status:
-                raise AssertionError(f"{name}: {url} answered {response.status_code}, expected {status}")
+                raise AssertionError(f"{self.name}: {url} answered {response.status_code}, expected {status}")
             return response
 
-        durations, response = timed(get, samples=samples)
+        return get
+
+    def result(self, durations: list[float], get: Callable[[], object]) -> Result:
         queries, response = count_queries(get)
-    return Result(
-        name=name,
-        label=label,
-        p50_ms=round(statistics.median(durations), 1),
-        p95_ms=round(percentile(durations, 95), 1),
-        queries=queries,
-        rows=_rows_in(response),
-        samples=samples,
+        return Result(
+            name=self.name,
+            label=self.label,
+            p50_ms=round(statistics.median(durations), 1),
+            p95_ms=round(percentile(durations, 95), 1),
+            queries=queries,
+            rows=_rows_in(response),
+            samples=len(durations),
+        )
+
+
+PROBE_RESULT = "speed_probe"
+
+
+def measure_pages(specs: list[PageSpec], samples: int) -> list[Result]:
+    """Every page of `specs`: those without `alone` in turn, `samples` rounds,
+    with a tenth of the speed probe's work in each round (its p50 says what the
+    machine gave the pages); then each `alone` page on its own. A page whose
+    code is absent, or that fails, is reported so, never faked."""
+    results: list[Result] = []
+    gets: dict[str, Callable[[], object]] = {}
+    for spec in specs:
+        try:
+            gets[spec.name] = spec.getter()
+        except Absent as exc:
+            results.append(Result(name=spec.name, label=spec.label, note=f"absent : {exc}"))
+    by_name = {spec.name: spec for spec in specs}
+    together = {name: get for name, get in gets.items() if by_name[name].alone is None}
+    durations, _, failed = interleave(
+        {**together, PROBE_RESULT: lambda: probe_work(PROBE_ROWS // 10)}, rounds=samples
     )
+    for name, get in gets.items():
+        spec = by_name[name]
+        if name in failed:
+            results.append(Result(name=name, label=spec.label, note=f"échec : {failed[name]!r}"))
+        elif spec.alone is None:
+            results.append(spec.result(durations[name], get))
+        else:
+            try:
+                alone, _ = timed(get, samples=spec.alone)
+            except Exception as exc:
+                results.append(Result(name=name, label=spec.label, note=f"échec : {exc!r}"))
+            else:
+                results.append(spec.result(alone, get))
+    probe = durations[PROBE_RESULT]
+    results.append(
+        Result(
+            name=PROBE_RESULT,
+            label=f"Sonde de vitesse ({PROBE_ROWS // 10} lignes), à chaque tour des pages",
+            p50_ms=round(statistics.median(probe), 1),
+            p95_ms=round(percentile(probe, 95), 1),
+            samples=len(probe),
+        )
+    )
+    order = [spec.name for spec in specs] + [PROBE_RESULT]
+    return sorted(results, key=lambda result: order.index(result.name))
 
 
 @contextmanager
@@ -274,17 +401,11 @@ def list_page_patches(rows: int, *, unscoped: bool = False) -> list[tuple[str, o
     return patches
 
 
-def page_measures(people: Personas, samples: int) -> list[tuple[str, str, Callable[[], Result]]]:
-    """(name, label, measure) for every page; a measure raises Absent when its page is not here."""
+def page_measures(people: Personas, samples: int) -> list[PageSpec]:
+    """The pages the bench times (`measure_pages`)."""
 
-    def page(name, label, user, url_name, *url_args, patches=(), query="", n=samples):
-        def run():
-            if user is None:
-                raise Absent("aucun utilisateur de ce rôle dans le jeu de données")
-            url = _url(url_name, *url_args) + query
-            return measure_page(name, label, user, url, samples=n, patches=patches)
-
-        return name, label, run
+    def page(name, label, user, url_name, *url_args, patches=(), query="", alone=None):
+        return PageSpec(name, label, user, url_name, url_args, query, tuple(patches), alone)
 
     def case_list(name, label, user, unscoped=False):
         return page(
@@ -331,7 +452,7 @@ def page_measures(people: Personas, samples: int) -> list[tuple[str, str, Callab
             query=f"?territory=departement:99&period={last_year}",
             # Every request computes the report: what the first reader of the day waits.
             patches=[("django.conf.settings.INDICATORS_CACHE_SECONDS", 0)],
-            n=max(10, samples // 5),
+            alone=max(10, samples // 5),
         ),
         page(
             "indicators_dashboard_cached",

@@ -3,8 +3,6 @@
 import json
 import os
 import platform
-import time
-from operator import itemgetter
 from pathlib import Path
 
 import django
@@ -47,30 +45,6 @@ def machine() -> dict:
     }
 
 
-PROBE_ROWS = 100_000
-
-
-def speed_probe() -> float:
-    """ms a fixed piece of pure-Python work takes on this machine now (best of three).
-
-    The same work on every run: two runs' figures compare through it, across
-    machines and across a shared machine's fast and slow phases (seen here:
-    the list page at 36 ms, then 170 ms a minute later, nothing else running).
-    Like a request, it allocates, hashes and sorts small objects: a bare loop
-    stays in the core's cache and missed most of the slowdowns seen.
-    """
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        rows = [
-            {"key": (number * 7919) % 100_003, "label": f"ligne {number}"} for number in range(PROBE_ROWS)
-        ]
-        rows.sort(key=itemgetter("key"))
-        "".join(row["label"] for row in rows)
-        best = min(best, time.perf_counter() - started)
-    return round(best * 1000, 1)
-
-
 def steal_share(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
     """Share (0 to 1) of the cores' time the VM's host took between two
     `bench.load.machine_ticks` readings; None without them."""
@@ -95,13 +69,24 @@ def targets(results: list[Result]) -> list[dict]:
             member.ratio_to_baseline,
             member.ratio_to_baseline is not None and member.ratio_to_baseline <= 1.5,
         )
-        frame = by.get("frame_reference")
+        frame, probe = by.get("frame_reference"), by.get("speed_probe")
         add(
             "liste restreinte p50 ≤ 30 ms",
             "list_member",
             member.p50_ms,
             member.p50_ms <= 30,
-            f"page du cadre sans données : {frame.p50_ms} ms" if frame and frame.p50_ms is not None else "",
+            " ; ".join(
+                part
+                for part in (
+                    f"page du cadre sans données : {frame.p50_ms} ms"
+                    if frame and frame.p50_ms is not None
+                    else "",
+                    f"sonde de vitesse pendant les pages : {probe.p50_ms} ms"
+                    if probe and probe.p50_ms
+                    else "",
+                )
+                if part
+            ),
         )
     else:
         add(

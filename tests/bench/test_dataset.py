@@ -119,12 +119,16 @@ def test_every_page_measure_runs_on_the_dataset(settings):
 
     settings.ALLOWED_HOSTS = ["testserver"]
     people = measures.personas()
-    names = []
-    for name, _label, run in measures.page_measures(people, samples=1):
-        result = run()
-        assert result.p50_ms is not None and result.queries, name
-        names.append(name)
-    assert {"list_baseline_unscoped", "list_member", "list_coordinator", "detail_full"} <= set(names)
+    specs = measures.page_measures(people, samples=1)
+    results = measures.measure_pages(specs, samples=1)
+
+    assert [result.name for result in results] == [spec.name for spec in specs] + ["speed_probe"]
+    for result in results[:-1]:
+        assert result.p50_ms is not None and result.queries and not result.note, (result.name, result.note)
+    assert {"list_baseline_unscoped", "list_member", "list_coordinator", "detail_full"} <= {
+        spec.name for spec in specs
+    }
+    assert results[-1].p50_ms > 0 and results[-1].queries is None
 
 
 def test_every_cell_meets_monthly_and_has_its_next_seance_planned():
