@@ -23,13 +23,13 @@ from unidecode import unidecode
 from viewflow.workflow import chart
 from viewflow.workflow.status import STATUS
 
-from casework.models import Case, CaseMotif, PendingStep
+from casework.models import Case, PendingStep
 from casework.models.codes import Motif, Profil
 from casework.services.errors import ServiceError
 from casework.services.referents import contact_record, current_designations
 from notifications.lateness import Late, late_items
 from notifications.models import StallFlag
-from notifications.selectors import annotate_stall_order, labelled_stall_counts, open_stall_flags_by_case
+from notifications.selectors import annotate_stall_order, labelled_stall_counts
 from permissions import roles
 from permissions.access import get_case_for_user, is_signed_coordinator, journal_filter
 from permissions.access_log import Channel, log_access
@@ -37,6 +37,7 @@ from permissions.paging import list_slice
 from permissions.representations import case_ids_showing, cells_showing_cases, policy_for
 from permissions.visibility import visible_cases, visible_page
 from workflows import forms
+from workflows.list_rows import row_sections
 from workflows.models import CaseTask
 
 PAGE_SIZE = 25
@@ -138,34 +139,20 @@ class CaseRow:
     def build(cls, cases: list[Case]) -> list["CaseRow"]:
         """The rows of `cases` (from `CaseRow.queryset` through the visibility
         policy, which set their `representation`), with their motifs and their
-        lateness (open stall flags, overdue steps): three queries for the page,
-        each reading only the rows whose representation shows that section."""
+        lateness (open stall flags, overdue steps): one query for the page
+        (`workflows.list_rows`), reading each section only for the rows whose
+        representation shows it."""
 
         def showing(section: str) -> list[int]:
             return [case.pk for case in cases if section in policy_for(case.representation)]
 
-        motifs: dict[int, list[str]] = {}
-        for case_id, code in (
-            CaseMotif.objects.filter(case_id__in=showing("motifs"))
-            .order_by("code")
-            .values_list("case_id", "code")
-        ):
-            motifs.setdefault(case_id, []).append(MOTIF_LABELS.get(code, code))
-        late_ids = showing("overdue")
-        flags = open_stall_flags_by_case(late_ids)
-        steps: dict[int, list[tuple[str, date]]] = {}
-        for case_id, step, due_on in (
-            PendingStep.objects.overdue()
-            .filter(case_id__in=late_ids)
-            .values_list("case_id", "step", "due_on")
-        ):
-            steps.setdefault(case_id, []).append((step, due_on))
+        sections = row_sections(motif_ids=showing("motifs"), late_ids=showing("overdue"))
         url = url_of_pk("situations:detail")
         return [
             cls.of(
                 case,
-                motifs.get(case.pk, []),
-                late_items(steps.get(case.pk, []), flags.get(case.pk, [])),
+                [MOTIF_LABELS.get(code, code) for code in sections.motifs.get(case.pk, [])],
+                late_items(sections.steps.get(case.pk, []), sections.flags.get(case.pk, [])),
                 url=url,
             )
             for case in cases
@@ -200,8 +187,8 @@ class CaseListView(View):
     The query count does not depend on the page size: one query for the page's
     ids, the total and the stall counts of the filtered cases (one walk of the
     visible cases, `permissions.paging`), one for the page's rows
-    (representation, related rows), three for their motifs, stall flags and
-    overdue steps, one for the cell filter. The representation is computed for
+    (representation, related rows), one for their motifs, stall flags and
+    overdue steps (`workflows.list_rows`), one for the cell filter. The representation is computed for
     the page's rows only, and decides alone which of them are shown.
     """
 
