@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Departement, Institution, Membership
+from casework.models import Departement, Institution, Membership, Partnership
 from permissions.access_log import log_access
 from permissions.charter import membership_end, membership_start
 from permissions.disclosures import add_months, disclosure_create
@@ -141,6 +141,28 @@ class TestCoordinatorScreens:
         assert "Page 2 sur 2" in pending.content.decode()
         assert "non signée : aucun accès" in pending.content.decode()
         assert ">signée</span>" not in pending.content.decode()
+
+    def test_charter_page_of_a_partnership_without_charter(self, client, w):
+        partnership = Partnership.objects.create(
+            name="CLSPD sans charte", kind=Partnership.Kind.CLSPD, code="SC1"
+        )
+        coordinator = make_user(institution=w["institutions"]["mairie_arras"])
+        Membership.objects.create(
+            user=coordinator,
+            partnership=partnership,
+            institution=coordinator.institution,
+            role=Membership.Role.COORDONNATEUR,
+        )
+        url = reverse("permissions:charter_manage", args=[partnership.pk])
+
+        for query in ({}, {"signature": "en-attente"}):
+            page = login(client, coordinator).get(url, query)
+            assert page.status_code == 200
+            assert (
+                "Aucune charte adoptée : aucun membre n'a accès aux données nominatives."
+                in page.content.decode()
+            )
+            assert "Adopter la version 1" in page.content.decode()
 
     @pytest.mark.parametrize("name", ["permissions:charter_manage", "permissions:memberships"])
     def test_others_get_404(self, client, w, name):
