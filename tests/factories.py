@@ -8,6 +8,8 @@ through `casework.services.cases.case_signal`, like in production.
 import itertools
 from datetime import date
 
+from django.utils import timezone
+
 from casework.demo import seed_reference_data
 from casework.models import Membership, User
 from casework.models.codes import Motif, PlanMeasure, Profil
@@ -105,7 +107,7 @@ def make_case(
         motifs=list(motifs),
         profil=profil,
         plan_measure=plan_measure,
-        signaled_on=signaled_on or date.today(),
+        signaled_on=signaled_on or timezone.localdate(),
         by=by,
     )
 
@@ -120,7 +122,7 @@ def inform_everyone(case, *, by, on=None):
         information_record(
             case=case,
             addressee=addressee,
-            informed_on=on or date.today(),
+            informed_on=on or timezone.localdate(),
             channel=PersonInformation.Channel.ENTRETIEN,
             adhesion=PersonInformation.Adhesion.ADHERE,
             by=by,

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -42,7 +43,7 @@ def signal(w, cell, member):
                 motifs=[Motif.ABSENTEISME, Motif.INCIVILITES],
                 profil=Profil.DECROCHEUR,
                 plan_measure=PlanMeasure.M2,
-                signaled_on=date.today(),
+                signaled_on=timezone.localdate(),
                 by=member,
             )
             for index in range(n)

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from casework.models import JournalEntry, PersonInformation
 from casework.services.errors import ServiceError
@@ -28,7 +29,7 @@ def coordinator(w):
 
 
 def minor_case(w, coordinator):
-    today = date.today()
+    today = timezone.localdate()
     return make_case(
         w["cells"]["Arras – centre"],
         by=coordinator,
@@ -38,7 +39,7 @@ def minor_case(w, coordinator):
 
 
 def adult_case(w, coordinator):
-    today = date.today()
+    today = timezone.localdate()
     return make_case(
         w["cells"]["Arras – centre"],
         by=coordinator,
@@ -51,7 +52,7 @@ def inform(case, addressee, by, **extra):
     return information_record(
         case=case,
         addressee=addressee,
-        informed_on=extra.get("informed_on", date.today()),
+        informed_on=extra.get("informed_on", timezone.localdate()),
         channel=PersonInformation.Channel.ENTRETIEN,
         adhesion=PersonInformation.Adhesion.ADHERE,
         by=by,
@@ -108,8 +109,8 @@ def test_information_is_journaled_without_names(w, coordinator):
 @pytest.mark.parametrize(
     ("informed_on", "message"),
     [
-        (date.today() + timedelta(days=1), "futur"),
-        (date.today() - timedelta(days=30), "précède le signalement"),
+        (timezone.localdate() + timedelta(days=1), "futur"),
+        (timezone.localdate() - timedelta(days=30), "précède le signalement"),
     ],
 )
 def test_dates_are_checked(w, coordinator, informed_on, message):
@@ -124,15 +125,21 @@ def test_the_referent_cannot_accept_before_the_information(w, coordinator):
 
     case = minor_case(w, coordinator)
     decisions.decision_record(
-        case=case, kind="orientation", orientations=["referent"], decided_on=date.today(), by=coordinator
+        case=case,
+        kind="orientation",
+        orientations=["referent"],
+        decided_on=timezone.localdate(),
+        by=coordinator,
     )
     designation = case.designations.get()
     educator = make_member(w["cells"]["Arras – quartiers ouest"], institution=w["institutions"]["prev_spe"])
-    referents.referent_designate(designation=designation, referent=educator, by=coordinator, on=date.today())
+    referents.referent_designate(
+        designation=designation, referent=educator, by=coordinator, on=timezone.localdate()
+    )
     inform(case, Addressee.JEUNE, coordinator)
 
     with pytest.raises(ServiceError, match="Le suivi par un référent ne peut pas commencer"):
-        referents.referent_accept(designation=designation, by=educator, on=date.today())
+        referents.referent_accept(designation=designation, by=educator, on=timezone.localdate())
     designation.refresh_from_db()
     assert designation.accepted_on is None
 
@@ -142,6 +149,6 @@ def test_the_referent_cannot_accept_before_the_information(w, coordinator):
         reason="Parents injoignables malgré trois courriers",
         by=coordinator,
     )
-    referents.referent_accept(designation=designation, by=educator, on=date.today())
+    referents.referent_accept(designation=designation, by=educator, on=timezone.localdate())
     designation.refresh_from_db()
-    assert designation.accepted_on == date.today()
+    assert designation.accepted_on == timezone.localdate()

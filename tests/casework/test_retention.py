@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
+from django.utils import timezone
 
 from casework.models import (
     Bilan,
@@ -353,7 +354,7 @@ def test_report_keeps_counts_never_names_or_references(w, cell, coordinator):
 
 def test_journal_stays_append_only_outside_the_purge(cell, coordinator):
     case = make_case(cell, by=coordinator)
-    case_purge(case=case, reason=PurgeReason.AGE_LIMIT, today=date.today())
+    case_purge(case=case, reason=PurgeReason.AGE_LIMIT, today=timezone.localdate())
     entry = JournalEntry.objects.get(case=case)
     # The purge flag was switched off again: raw deletes are refused.
     from django.db import DatabaseError, transaction

@@ -4,6 +4,7 @@ disclosure of out-of-scope cases."""
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casework.models import Case, JournalEntry, Youth
@@ -24,7 +25,7 @@ def signalement_data(cell, commune, **overrides):
         "motifs": ["absenteisme"],
         "profil": "decrocheur",
         "plan_measure": "2",
-        "signaled_on": date.today().isoformat(),
+        "signaled_on": timezone.localdate().isoformat(),
     }
     data.update(overrides)
     return data

@@ -5,13 +5,14 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
+from django.utils import timezone
 
 from casework.models import Case, JournalEntry, ReferentDesignation
 from casework.services import bilans, closure, decisions, measures, referents
 from casework.services.errors import ServiceError, TransitionNotAllowed
 from tests.factories import inform_everyone, make_case, make_coordinator, make_member, make_user, world
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.factories import make_coordinator, make_member, world
 from tests.workflows.helpers import the_task
 from workflows.services import case_signal_and_start, task_complete
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Shared steps of the privacy tests."""
 
-from datetime import date, timedelta
+from datetime import timedelta
+
+from django.utils import timezone
 
 from casework.models import Case
 from casework.services.journal import journal_log
@@ -19,9 +21,9 @@ def archive(case: Case) -> Case:
 def archive_all(cases: list[Case]) -> list[Case]:
     """`archive` for many cases, in one run of the retention job; the cases, refreshed."""
     Case.objects.filter(pk__in=[case.pk for case in cases]).update(
-        status=Case.Status.CLOS, closed_on=date.today() - timedelta(days=2)
+        status=Case.Status.CLOS, closed_on=timezone.localdate() - timedelta(days=2)
     )
-    retention_run(today=date.today())
+    retention_run(today=timezone.localdate())
     for case in cases:
         case.refresh_from_db()
         assert case.status == Case.Status.ARCHIVE

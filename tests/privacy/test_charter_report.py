@@ -118,7 +118,7 @@ def test_the_running_year_is_offered_and_stops_today(client, years):
     assert f"{today.year} (en cours)" in response.content.decode()
 
 
-@pytest.mark.parametrize("year", ["abc", "1990", str(date.today().year + 1)])
+@pytest.mark.parametrize("year", ["abc", "1990", str(timezone.localdate().year + 1)])
 def test_a_year_outside_the_selector_answers_400(client, years, year):
     response = get(client, years.coord, year=year)
     assert response.status_code == 400

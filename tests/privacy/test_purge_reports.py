@@ -70,7 +70,7 @@ def test_reports_are_paged_newest_first_with_their_total(client, w, coordinator)
     arras, lens = w["partnerships"]["arras"], w["partnerships"]["lens"]
     now = timezone.now()
     reports = PurgeReport.objects.bulk_create(
-        PurgeReport(partnership=partnership, run_on=date.today(), counts={"cases_purged": index})
+        PurgeReport(partnership=partnership, run_on=timezone.localdate(), counts={"cases_purged": index})
         for index in range(PAGE_SIZE + 5)
         for partnership in (arras, lens)
     )

@@ -10,7 +10,7 @@ refresh (SAVEPOINT, UPDATE, RELEASE), no more, so an added walk over the rows
 fails CI.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -97,13 +97,13 @@ def test_purge_reports_run_the_same_queries_for_5_and_30_reports(
     done = 0
     for size in SIZES:
         for _ in range(done, size):
-            retention_run(today=date.today())  # one report per active partnership and run
+            retention_run(today=timezone.localdate())  # one report per active partnership and run
         done = size
         counts.append(queries_for(client, url, django_assert_max_num_queries, PURGE_REPORTS_QUERIES))
         assert len(client.get(url).context["rows"]) == size  # the coordinator's partnership only
     # More reports than a page: the second page runs the same queries.
     PurgeReport.objects.bulk_create(
-        PurgeReport(partnership=w["partnerships"]["arras"], run_on=date.today())
+        PurgeReport(partnership=w["partnerships"]["arras"], run_on=timezone.localdate())
         for _ in range(REPORTS_PAGE_SIZE + 5 - SIZES[-1])
     )
     counts.append(queries_for(client, f"{url}?page=2", django_assert_max_num_queries, PURGE_REPORTS_QUERIES))

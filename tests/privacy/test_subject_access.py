@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from casework.models import Bilan, Case, JournalEntry
 from casework.models.codes import Adhesion, Situation
@@ -17,12 +18,12 @@ from tests.privacy.helpers import archive, grow_journal
 def test_coordinator_gets_the_pdf_and_the_production_is_logged(client, coordinator, case, cell):
     Bilan.objects.create(
         case=case,
-        period_start=date.today() - timedelta(days=30),
-        period_end=date.today(),
+        period_start=timezone.localdate() - timedelta(days=30),
+        period_end=timezone.localdate(),
         adhesion=Adhesion.BONNE,
         situation=Situation.SCOLARISE,
         recommendation=Bilan.Recommendation.PROLONGER,
-        presented_on=date.today(),
+        presented_on=timezone.localdate(),
         text="Assiduité retrouvée",
     )
     inform_everyone(case, by=coordinator)
@@ -59,12 +60,12 @@ def test_pdf_holds_identity_journal_bilans_and_access_log(client, coordinator, c
     monkeypatch.setattr("reportlab.rl_config.pageCompression", 0)
     Bilan.objects.create(
         case=case,
-        period_start=date.today() - timedelta(days=30),
-        period_end=date.today(),
+        period_start=timezone.localdate() - timedelta(days=30),
+        period_end=timezone.localdate(),
         adhesion=Adhesion.BONNE,
         situation=Situation.SCOLARISE,
         recommendation=Bilan.Recommendation.PROLONGER,
-        presented_on=date.today(),
+        presented_on=timezone.localdate(),
         text="Assiduite-retrouvee",
     )
     client.force_login(coordinator)

@@ -13,6 +13,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from casework.models.codes import Motif, PlanMeasure, Profil
 from casework.services.cases import YouthIdentity
@@ -68,7 +69,7 @@ def signal(cell, member, w):
             motifs=[Motif.ABSENTEISME],
             profil=Profil.DECROCHEUR,
             plan_measure=PlanMeasure.M2,
-            signaled_on=signaled_on or date.today(),
+            signaled_on=signaled_on or timezone.localdate(),
             by=by or member,
         )
 

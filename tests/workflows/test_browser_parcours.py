@@ -1,10 +1,11 @@
 """One parcours walked through the UI in headless Chromium:
 signalement → orientation référent → acceptation → bilan → clôture."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 from playwright.sync_api import expect, sync_playwright
 
 from casework.models import Case
@@ -17,7 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

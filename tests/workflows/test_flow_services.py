@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 from viewflow.workflow.status import PROCESS
 
 from casework.models import Case, PendingStep
@@ -11,7 +12,7 @@ from tests.factories import inform_everyone, make_member
 from tests.workflows.helpers import active_tasks, journal_kinds, the_task
 from workflows.services import task_complete
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 def examen(case, coord, *orientations, **extra):

@@ -7,11 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from casework.models import Case
 from tests.workflows.helpers import active_tasks, journal_kinds, the_task
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 def task_url(task, action="execute"):

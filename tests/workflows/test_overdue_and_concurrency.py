@@ -1,10 +1,11 @@
 """Database timers flag overdue steps; the flow lock lets one completion win."""
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 from viewflow.workflow.timers import fire_due_timers
 
@@ -14,7 +15,7 @@ from tests.workflows.helpers import active_tasks, journal_kinds, the_task
 from workflows.models import CaseTask
 from workflows.services import task_complete
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 
 
 def test_an_overdue_examen_is_flagged_by_the_timer_and_the_task_stays_open(signal, coord):

@@ -13,17 +13,16 @@ is part of their counts. The pages that do not write the session get 3 more
 queries of room for the idle timeout's refresh (permissions.idle).
 """
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
 from tests.test_query_counts import SIZES, token_client
 from tests.workflows.helpers import the_task
 from workflows.services import task_complete
 
-TODAY = date.today()
+TODAY = timezone.localdate()
 CLASSEMENT = {"kind": "classement", "classement_reason": "droit_commun", "decided_on": TODAY}
 REORIENTER = {"outcome": "reorienter", "examined_on": TODAY, "closure_reason": "", "next_due_on": None}
 
