@@ -41,6 +41,8 @@ def main(argv=None) -> int:
 
     django.setup()
 
+    from django.utils import timezone
+
     from bench import dataset, load, measures, report
     from bench.plan import Plan
 
@@ -60,6 +62,9 @@ def main(argv=None) -> int:
 
         call_command("migrate", verbosity=0, interactive=False)  # the code may have moved on since the build
         print(f"Base réutilisée (construite le {meta['built_at']} en {meta['build_seconds']} s).")
+    stale = dataset.built_another_day(meta, timezone.localdate())
+    if stale:
+        print(f"Attention, {stale}.")
     print(f"Lignes : {meta['rows']}")
     if meta.get("not_cloned"):
         print(f"Attention, modèles liés aux situations non peuplés : {', '.join(meta['not_cloned'])}")
@@ -137,7 +142,8 @@ def main(argv=None) -> int:
     print("Machine : " + ", ".join(f"{k}={v}" for k, v in machine_info.items()))
     path = report.write(
         results,
-        dataset={k: meta[k] for k in ("plan", "rows", "build_seconds", "built_at", "templates")},
+        dataset={k: meta[k] for k in ("plan", "rows", "build_seconds", "built_at", "templates")}
+        | {"measured_on": timezone.localdate().isoformat(), "warning": stale},
         machine_info=machine_info,
         target_rows=target_rows,
         **({"path": args.output} if args.output else {}),

@@ -8,6 +8,7 @@ import json
 import random
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.models import Count
@@ -214,6 +215,20 @@ def _row_counts() -> dict:
     }
     counts["cases_by_status"] = dict(Case.objects.order_by().values_list("status").annotate(n=Count("id")))
     return counts
+
+
+def built_another_day(meta: dict, today) -> str | None:
+    """A warning when the dataset was built on another day than `today` (local
+    dates): its dates are relative to its build day, so a new day brings due
+    timers and stall escalations that the build day had not (the ordinary
+    minute's timer sweep is then not idle). None on the build day."""
+    built_on = timezone.localtime(datetime.fromisoformat(meta["built_at"])).date()
+    if built_on == today:
+        return None
+    return (
+        f"base construite le {built_on:%d/%m/%Y}, mesurée le {today:%d/%m/%Y} : les échéances et les blocages "
+        "du jour ne sont plus ceux de la construction (balayages non comparables) ; `make bench` la reconstruit"
+    )
 
 
 def describe() -> dict | None:

@@ -44,3 +44,17 @@ def test_the_steal_share_is_the_stolen_part_of_the_ticks_between_two_readings():
     assert steal_share((1000, 10), (1000, 10)) is None  # no tick went by
     assert steal_share(None, (1400, 110)) is None
     assert steal_share((1000, 10), None) is None
+
+
+def test_a_dataset_built_another_day_is_flagged_when_reused(settings):
+    from datetime import date
+
+    from bench.dataset import built_another_day
+
+    settings.TIME_ZONE = "Europe/Paris"
+    # 23:30 UTC on the 6th is already the 7th in Paris.
+    meta = {"built_at": "2026-12-06T23:30:00+00:00"}
+
+    assert built_another_day(meta, date(2026, 12, 7)) is None
+    warning = built_another_day(meta, date(2026, 12, 8))
+    assert warning.startswith("base construite le 07/12/2026, mesurée le 08/12/2026")
