@@ -86,6 +86,17 @@ class Case(models.Model):
             # columns in the index, PostgreSQL reads them from it (index-only
             # scan) instead of visiting each case's row. Ignored on SQLite.
             models.Index(fields=["id"], include=["status", "cell", "signaled_on"], name="case_list_cover"),
+            # The same, for the open cases only (OPEN_STATUSES, the lists'
+            # default filter; a test keeps the two equal): a member's grants
+            # name every case of the cell, closed ones included, and each is
+            # probed here; in this quarter-size index a probe reads fewer pages
+            # (bench/: member list query 6.9 -> 5.3 ms, coordinator 17.4 -> 13.2).
+            models.Index(
+                fields=["id"],
+                include=["status", "cell", "signaled_on"],
+                condition=models.Q(status__in=["signale", "oriente", "bilan"]),
+                name="case_open_list_cover",
+            ),
         ]
 
     def __str__(self) -> str:
