@@ -72,6 +72,12 @@ def coord(w):
 
 
 @pytest.fixture
+def coordinator(coord):
+    """The same coordinator, under the name some test modules use."""
+    return coord
+
+
+@pytest.fixture
 def member(w, cell):
     """Signed Éducation nationale member of "Arras – centre": cell summaries."""
     return make_member(cell, institution=w["institutions"]["college"])

@@ -13,19 +13,9 @@ from casework.services.information import (
     missing_information,
     require_information,
 )
-from tests.factories import make_case, make_coordinator, world
+from tests.factories import make_case
 
 Addressee = PersonInformation.Addressee
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def coordinator(w):
-    return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
 
 
 def minor_case(w, coordinator):

@@ -33,22 +33,7 @@ from permissions.models import (
     Disclosure,
 )
 from permissions.visibility import visible_cases
-from tests.factories import make_case, make_coordinator, world
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def cell(w):
-    return w["cells"]["Arras – centre"]
-
-
-@pytest.fixture
-def coordinator(w):
-    return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
+from tests.factories import make_case
 
 
 def close(case, on, reason=ClosureReason.OBJECTIFS):

@@ -10,14 +10,9 @@ from django.utils import timezone
 from casework.models import Case, JournalEntry, ReferentDesignation
 from casework.services import bilans, closure, decisions, measures, referents
 from casework.services.errors import ServiceError, TransitionNotAllowed
-from tests.factories import inform_everyone, make_case, make_coordinator, make_member, make_user, world
+from tests.factories import inform_everyone, make_case, make_coordinator, make_member, make_user
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 @pytest.fixture

@@ -15,21 +15,11 @@ from django.utils import timezone
 from casework.models.codes import Motif, PlanMeasure, Profil
 from casework.services.cases import YouthIdentity
 from meetings import services
-from tests.factories import make_coordinator, make_member, world
+from tests.factories import make_coordinator, make_member
 from tests.workflows.helpers import the_task
 from workflows.services import case_signal_and_start, task_complete
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def w():
-    return world()
-
-
-@pytest.fixture
-def cell(w):
-    return w["cells"]["Arras – centre"]
 
 
 @pytest.fixture

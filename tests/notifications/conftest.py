@@ -13,7 +13,7 @@ from django.utils import timezone
 from casework.models import Bilan, Case, Decision, JournalEntry, ReferentDesignation
 from casework.models.codes import Adhesion, Orientation, Situation
 from permissions.services import case_grant_referent
-from tests.factories import make_case, make_coordinator, make_user, world
+from tests.factories import make_case, make_coordinator, make_user
 
 D0 = date(2026, 1, 5)  # the day every test case is signalled
 
@@ -25,11 +25,6 @@ def at(day: date) -> datetime:
 
 def days(n: int) -> date:
     return D0 + timedelta(days=n)
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 @pytest.fixture

@@ -26,11 +26,6 @@ REASON = "Le jeune a fugué, la famille est injoignable"
 
 
 @pytest.fixture
-def coordinator(w):
-    return make_coordinator(w["partnerships"]["arras"], institution=w["institutions"]["mairie_arras"])
-
-
-@pytest.fixture
 def outsider(w):
     """Member of another partnership's cell: does not see the case."""
     return make_member(w["cells"]["Lens-Liévin"], institution=w["institutions"]["college"])

@@ -7,14 +7,9 @@ import pytest
 from casework.models import Membership
 from permissions.models import Charter
 from permissions.roles import can_signal, signal_cells
-from tests.factories import make_coordinator, make_member, make_user, world
+from tests.factories import make_coordinator, make_member, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def cells_of(user) -> set[str]:

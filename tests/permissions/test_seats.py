@@ -14,14 +14,9 @@ from permissions.charter import charter_adopt
 from permissions.models import Charter
 from permissions.seats import SeatsPerRequestMiddleware, current_seats
 from permissions.services import current_charter, has_signed_current_charter
-from tests.factories import make_coordinator, make_member, make_user, sign_charter, world
+from tests.factories import make_coordinator, make_member, make_user, sign_charter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w():
-    return world()
 
 
 def expected_seats(user) -> set[tuple]:

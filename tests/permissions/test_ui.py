@@ -15,12 +15,7 @@ from permissions.models import AccessLog, CharterEvent, Disclosure
 from permissions.services import current_charter
 from permissions.views.charter import MEMBERSHIPS_PAGE
 from permissions.visibility import visible_cases
-from tests.factories import make_case, make_coordinator, make_member, make_user, world
-
-
-@pytest.fixture
-def w():
-    return world()
+from tests.factories import make_case, make_coordinator, make_member, make_user
 
 
 @pytest.fixture
