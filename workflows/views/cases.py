@@ -130,10 +130,11 @@ class CaseRow:
     late: list[Late]
 
     @staticmethod
-    def queryset(ids: list[int]) -> QuerySet[Case]:
-        """The cases `ids` with what a row reads, and only that (a list page
-        builds 50 of them: unread columns cost their conversion)."""
-        return Case.objects.filter(pk__in=ids).only(*ROW_FIELDS).annotate(**ROW_NAMES)
+    def queryset() -> QuerySet[Case]:
+        """Cases with what a row reads, and only that (a list page builds 50 of
+        them: unread columns cost their conversion); `visible_page` narrows it
+        to the page's ids."""
+        return Case.objects.only(*ROW_FIELDS).annotate(**ROW_NAMES)
 
     @classmethod
     def build(cls, cases: list[Case]) -> list["CaseRow"]:
@@ -208,7 +209,7 @@ class CaseListView(View):
             cases, ordering=ordering, readable=readable, number=params.get("page"), per_page=PAGE_SIZE
         )
         page, ids = listed.page, listed.ids
-        page.object_list = visible_page(user, CaseRow.queryset(ids), ids)
+        page.object_list = visible_page(user, CaseRow.queryset(), ids)
         log_access(user=user, cases=page.object_list, channel=Channel.UI_LIST)
         filters = params.copy()
         filters.pop("page", None)
