@@ -46,7 +46,7 @@ class Late:
 
 class OpenFlag(NamedTuple):
     """What `late_items` reads of an open flag: a list page reads these
-    tuples (`selectors.open_stall_flags_by_case`), the case file the flags."""
+    tuples (`workflows.list_rows`), the case file the flags."""
 
     rule: str
     since: date

@@ -18,7 +18,6 @@ Contracts other features rely on:
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from casework.models import Case, Cell
-from notifications.lateness import OpenFlag
 from notifications.models import Notification, StallFlag, StallLevel
 from notifications.rules import RULES
 from permissions.representations import case_filter_showing, cases_showing
@@ -50,22 +49,6 @@ def prefetch_open_stall_flags(cases: QuerySet[Case]) -> QuerySet[Case]:
     the cases): what a list row shows, without `annotate_stalls`' subqueries."""
     open_flags = StallFlag.objects.open().order_by("since")
     return cases.prefetch_related(Prefetch("stall_flags", queryset=open_flags, to_attr="open_stall_flags"))
-
-
-def open_stall_flags_by_case(case_ids) -> dict[int, list[OpenFlag]]:
-    """The open flags of `case_ids`, oldest first, by case id (one query). For a
-    page of ids already scoped (a list's rows): `prefetch_open_stall_flags`
-    without the prefetch machinery, and tuples rather than model instances,
-    which cost more than the query on a 50-row page."""
-    flags: dict[int, list[OpenFlag]] = {}
-    for case_id, *flag in (
-        StallFlag.objects.open()
-        .filter(case_id__in=case_ids)
-        .order_by("since", "id")
-        .values_list("case_id", "rule", "since", "level")
-    ):
-        flags.setdefault(case_id, []).append(OpenFlag(*flag))
-    return flags
 
 
 def stall_reasons(case: Case) -> list[str]:

@@ -81,7 +81,10 @@ def _rows(motif_ids: list[int], late_ids: list[int]):
 def row_sections(*, motif_ids: list[int], late_ids: list[int]) -> RowSections:
     """The motifs of the cases `motif_ids` and the lateness (open flags, overdue
     steps) of the cases `late_ids`, in one query: each case's sections are read
-    only where its representation shows them (the caller's id lists)."""
+    only where its representation shows them (the caller's id lists). No query
+    when both lists are empty (a page of scoped summaries)."""
+    if not motif_ids and not late_ids:
+        return RowSections(motifs={}, flags={}, steps={})
     motifs: dict[int, list[str]] = {}
     flags: dict[int, list[tuple]] = {}
     steps: dict[int, list[tuple[str, date]]] = {}

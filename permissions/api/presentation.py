@@ -27,14 +27,14 @@ from casework.models import (
     CddfReferral,
     Decision,
     JournalEntry,
-    PendingStep,
     RappelALOrdre,
     ReferentDesignation,
 )
-from notifications.selectors import open_stall_flags_by_case, stall_reasons
+from notifications.selectors import stall_reasons
 from permissions.access import journal_filter
 from permissions.models import Disclosure
 from permissions.representations import Policy, policy_for
+from workflows.list_rows import row_sections
 from workflows.views.cases import JOURNAL_PREVIEW
 
 # Journal entries a case embeds in a list page. Embedding every journal, a
@@ -140,19 +140,12 @@ def load_related(cases: list[Case], user, *, journal_limit: int) -> None:
     for case in journaled:
         case.journal_rows, case.journal_total = latest.get(case.pk, ([], 0))
     late = showing("overdue")
-    late_ids = [case.pk for case in late]
-    flags = open_stall_flags_by_case(late_ids)
-    overdue = set(
-        PendingStep.objects.overdue()
-        .filter(case_id__in=late_ids)
-        .order_by()
-        .values_list("case_id", flat=True)
-        .distinct()
-    )
+    # Open flags and overdue steps in one query, as the case list's rows read them.
+    lateness = row_sections(motif_ids=[], late_ids=[case.pk for case in late])
     for case in late:
-        case.open_stall_flags = flags.get(case.pk, [])
+        case.open_stall_flags = lateness.flags.get(case.pk, [])
         case.stalled = bool(case.open_stall_flags)
-        case.is_overdue = case.pk in overdue
+        case.is_overdue = case.pk in lateness.steps
 
 
 def _name(user) -> str | None:

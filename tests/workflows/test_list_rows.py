@@ -12,9 +12,8 @@ from casework.models import CaseMotif, PendingStep
 from casework.models.codes import Motif
 from notifications.lateness import OpenFlag
 from notifications.models import StallFlag, StallLevel
-from notifications.selectors import open_stall_flags_by_case
 from tests.factories import make_case
-from workflows.list_rows import row_sections
+from workflows.list_rows import RowSections, row_sections
 
 DAY = timedelta(days=1)
 TODAY = date(2026, 12, 6)
@@ -72,7 +71,13 @@ def test_the_sections_are_those_of_their_querysets_in_one_query(cases):
         assert sections.motifs.get(case_id, []) == sorted(
             CaseMotif.objects.filter(case_id=case_id).values_list("code", flat=True)
         )
-        assert sections.flags.get(case_id, []) == open_stall_flags_by_case([case_id]).get(case_id, [])
+        assert sections.flags.get(case_id, []) == [
+            OpenFlag(*flag)
+            for flag in StallFlag.objects.open()
+            .filter(case_id=case_id)
+            .order_by("since", "id")
+            .values_list("rule", "since", "level")
+        ]
         assert sorted(sections.steps.get(case_id, [])) == sorted(
             PendingStep.objects.overdue().filter(case_id=case_id).values_list("step", "due_on")
         )
@@ -95,3 +100,8 @@ def test_each_section_is_read_only_for_the_cases_asked_for_it(cases):
     assert set(sections.motifs) == {quiet.pk}
     assert set(sections.flags) == set(sections.steps) == {late.pk}
     assert row_sections(motif_ids=[], late_ids=[]) == row_sections(motif_ids=[hidden.pk + 1000], late_ids=[])
+
+
+def test_no_ids_no_query(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert row_sections(motif_ids=[], late_ids=[]) == RowSections(motifs={}, flags={}, steps={})
