@@ -6,35 +6,17 @@ scan_stalled_cases` and `manage.py run_periodic_inline` call them directly.
 """
 
 import logging
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from viewflow.workflow.timers import fire_due_conditions, fire_due_start_timers, fire_due_timers
 
+from casework.locks import single_run
 from notifications.services import ScanResult, stalls_scan
 
 logger = logging.getLogger(__name__)
 
 SKIPPED = "skipped"
-
-
-@contextmanager
-def single_run(name: str, timeout: int) -> Iterator[bool]:
-    """Yield True when this process holds the lock `name`; release it only if still ours.
-
-    `timeout` must exceed the longest run: a crashed holder's lock expires then.
-    """
-    key, token = f"lock:{name}", uuid.uuid4().hex
-    acquired = cache.add(key, token, timeout=timeout)
-    try:
-        yield acquired
-    finally:
-        if acquired and cache.get(key) == token:
-            cache.delete(key)
 
 
 def run_stall_scan(*, now: datetime | None = None) -> ScanResult | str:

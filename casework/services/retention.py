@@ -26,7 +26,10 @@ purge does to it; tests fail when a new one is added without a decision.
 """
 
 import logging
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -50,9 +53,10 @@ from casework.models import (
 from casework.models.codes import ClosureReason
 from casework.services.closure import end_measures
 from casework.services.journal import journal_log
+from casework.services.transitions import require_status
 from casework.signals import case_closed_outside_parcours
 from permissions import services as access
-from permissions.models import BreakGlassGrant, Disclosure
+from permissions.models import AccessLog, BreakGlassGrant, Disclosure
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ RETENTION_POLICY = {
     "permissions.Disclosure": "deleted (free-text reason)",
     "permissions.CaseUserObjectPermission": "deleted (permissions.services.case_revoke_all)",
     "permissions.CaseGroupObjectPermission": "deleted (permissions.services.case_revoke_all)",
-    "permissions.AccessLog": "kept: audit trail; holds the reference, never the identity",
+    "permissions.AccessLog": "kept: audit trail by reference; archive openings' typed reasons blanked",
     "notifications.StallFlag": "kept: rule codes and dates; the next scan clears the flags of a case no longer open",
     "notifications.Notification": "kept: reference and rule only; hidden (visible_cases excludes PURGE)",
     "meetings.AgendaItem": "kept: agenda kind and coded decision (its label is built from codes, no free text)",
@@ -141,7 +145,12 @@ def cases_due_for_archive(today: date):
 
 @transaction.atomic
 def case_archive(*, case: Case, today: date) -> Case:
-    """Move a closed case to the intermediate archive."""
+    """Move a closed case to the intermediate archive.
+
+    Raises TransitionNotAllowed when the case is no longer closed (re-read
+    under a lock: a concurrent run may have purged it).
+    """
+    require_status(case, Case.Status.CLOS)
     previous = case.status
     case.status = Case.Status.ARCHIVE
     case.archived_on = today
@@ -165,7 +174,11 @@ def case_close_at_age_limit(*, case: Case, today: date) -> Case:
     Running measures are abandoned and designations ended (référents lose
     the file at once); the purge that follows removes every other grant. The
     case's parcours is ended by the `case_closed_outside_parcours` receivers.
+    Raises TransitionNotAllowed when the case is no longer open (re-read under
+    a lock: a coordinator may have closed it since the run listed it, and that
+    closure's reason and date stand).
     """
+    require_status(case, *Case.OPEN_STATUSES)
     previous = case.status
     end_measures(case, today, status=MeasureStatus.ABANDONNEE)
     case.status = Case.Status.CLOS
@@ -186,23 +199,47 @@ def case_close_at_age_limit(*, case: Case, today: date) -> Case:
     return case
 
 
-def _delete_journal(case: Case) -> int:
-    """Delete the case's journal: the one deletion the append-only journal allows.
+@contextmanager
+def _purge_flag() -> Iterator:
+    """A cursor under which the append-only triggers accept the purge's changes.
 
-    On PostgreSQL the trigger lets DELETE through only while the
-    transaction-local flag `veille.purge` is on; it is switched off again at
-    once so that nothing else in the transaction benefits from it.
+    On PostgreSQL the triggers of the case journal and of the access log let
+    the purge's DELETE or blanking through only while the transaction-local
+    flag `veille.purge` is on; it is switched off again at once so that
+    nothing else in the transaction benefits from it.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT set_config('veille.purge', 'on', true)")
         try:
-            cursor.execute(f"DELETE FROM {JournalEntry._meta.db_table} WHERE case_id = %s", [case.pk])
-            deleted = cursor.rowcount
+            yield cursor
         finally:
             if connection.vendor == "postgresql":
                 cursor.execute("SELECT set_config('veille.purge', 'off', true)")
-    return deleted
+
+
+def _delete_journal(case: Case) -> int:
+    """Delete the case's journal: the one deletion the append-only journal allows."""
+    with _purge_flag() as cursor:
+        cursor.execute(f"DELETE FROM {JournalEntry._meta.db_table} WHERE case_id = %s", [case.pk])
+        return cursor.rowcount
+
+
+def _blank_access_reasons(case: Case) -> int:
+    """Blank the typed reasons of the case's archive openings; the access-log rows stay.
+
+    An archive opening's reason is free text typed by a coordinator and may
+    name the youth despite the form's warning: nothing nominative outlives
+    the purge. Other channels' reasons are fixed labels (break the glass,
+    right of access) and stay, as does who read what, when and how.
+    """
+    with _purge_flag() as cursor:
+        cursor.execute(
+            f"UPDATE {AccessLog._meta.db_table} SET reason = '' "
+            "WHERE case_id = %s AND channel = %s AND reason <> ''",
+            [case.pk, AccessLog.Channel.ARCHIVE],
+        )
+        return cursor.rowcount
 
 
 @transaction.atomic
@@ -211,15 +248,21 @@ def case_purge(*, case: Case, reason: str, today: date) -> Counter:
 
     Keeps the Case row (status PURGE) with its non-nominative facts. The youth
     row is deleted unless another, unpurged case still points at it.
+    Decides on the row re-read under a lock: a case another run purged in the
+    meantime is left as it is (empty counts).
     """
     counts: Counter = Counter()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status == Case.Status.PURGE:
+        return counts
     if case.is_open:
         case_close_at_age_limit(case=case, today=today)
         counts["cases_closed_25_ans"] += 1
-    case = Case.objects.select_for_update().get(pk=case.pk)
+        case.refresh_from_db()
     previous = case.status
 
     counts["journal_entries"] += _delete_journal(case)
+    counts["access_reasons"] += _blank_access_reasons(case)
     counts["bilan_texts"] += Bilan.objects.filter(case=case).exclude(text="").update(text="")
     counts["measure_texts"] += (
         RappelALOrdre.objects.filter(case=case)
@@ -273,12 +316,19 @@ class RetentionRun:
         return total
 
 
-def retention_run(*, today: date | None = None, dry_run: bool = False) -> RetentionRun:
+def retention_run(
+    *, today: date | None = None, dry_run: bool = False, deadline: float | None = None
+) -> RetentionRun:
     """Purge what is due, then archive what was closed before today; report per partnership.
 
     Each case is handled in its own transaction: one failure is logged (by
     case id, never by name) and counted, and does not stop the others. A dry
     run only lists.
+
+    `deadline` (a `time.monotonic()` value) bounds the run: past it, no case
+    is started and the rest are counted as deferred (`cases_deferred`); the
+    next run takes them up, since they are still due. The reports are written
+    either way, so a backlog never loses what a run did.
     """
     today = today or timezone.localdate()
     run = RetentionRun(today=today, dry_run=dry_run)
@@ -290,8 +340,15 @@ def retention_run(*, today: date | None = None, dry_run: bool = False) -> Retent
 
     partnerships = {p.pk: p for p in Partnership.objects.filter(is_active=True)}
     run.counts = {pk: Counter() for pk in partnerships}
+
+    def out_of_time() -> bool:
+        return deadline is not None and time.monotonic() >= deadline
+
     for due in run.to_purge:
         counts = run.counts.setdefault(due.case.partnership_id, Counter())
+        if out_of_time():
+            counts["cases_deferred"] += 1
+            continue
         try:
             counts.update(case_purge(case=due.case, reason=due.reason, today=today))
         except Exception:
@@ -299,6 +356,9 @@ def retention_run(*, today: date | None = None, dry_run: bool = False) -> Retent
             counts["errors"] += 1
     for case in run.to_archive:
         counts = run.counts.setdefault(case.partnership_id, Counter())
+        if out_of_time():
+            counts["cases_deferred"] += 1
+            continue
         try:
             case_archive(case=case, today=today)
             counts["cases_archived"] += 1

@@ -9,7 +9,9 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.locks import single_run
 from casework.services.retention import PurgeReason, retention_run
+from casework.tasks import RETENTION_LOCK_SECONDS, RETENTION_RUN
 
 KIND_LABELS = {
     "cases_purged": "situations purgées",
@@ -23,6 +25,8 @@ KIND_LABELS = {
     "disclosures": "partages supprimés",
     "break_glass": "demandes de bris de glace supprimées",
     "permissions": "habilitations supprimées",
+    "access_reasons": "motifs d'accès effacés",
+    "cases_deferred": "situations reportées au prochain passage",
     "errors": "erreurs",
 }
 
@@ -36,8 +40,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run=False, date=None, **options):
         today = self._parse_date(date)
-        run = retention_run(today=today, dry_run=dry_run)
         if dry_run:
+            run = retention_run(today=today, dry_run=True)
             self.stdout.write(f"Simulation au {run.today:%d/%m/%Y} : rien n'est modifié.")
             for due in run.to_purge:
                 self.stdout.write(f"  à purger      {due.case.reference}  ({PurgeReason.LABELS[due.reason]})")
@@ -45,6 +49,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"  à archiver    {case.reference}  (close le {case.closed_on:%d/%m/%Y})")
             self.stdout.write(f"{len(run.to_purge)} situation(s) à purger, {len(run.to_archive)} à archiver.")
             return
+        # The nightly job's lock: two runs at once would purge the same cases twice.
+        with single_run(RETENTION_RUN, timeout=RETENTION_LOCK_SECONDS) as acquired:
+            if not acquired:
+                raise CommandError(
+                    "Une application des règles de conservation est déjà en cours "
+                    "(tâche de nuit ou autre commande) : réessayez quand elle sera terminée."
+                )
+            run = retention_run(today=today)
         total = run.total()
         self.stdout.write(f"Rétention appliquée au {run.today:%d/%m/%Y}.")
         for kind, label in KIND_LABELS.items():
