@@ -28,13 +28,27 @@ is read-only here once it matters: a cell's partnership and strict
 need-to-know, the kind of an institution in use. Institutions of the
 parquet, the PJJ or a SPIP (coordinators share case summaries with them) are
 created and changed by a superuser only.
+
+Deleting: every ModelAdmin here derives from `CountsOnlyDeletion`, whose
+confirmation pages (one object or "delete selected") name only the objects
+chosen and count what hangs off them. Django would list each related youth
+by name and each case by reference, to whoever may delete a commune.
+
+Groups: no group is created or renamed here under a managed group's name
+(grants follow those names), and the managed groups themselves are read-only.
 """
 
+import re
+from collections import Counter
+
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
+from django.db import router
 from django.shortcuts import redirect
+from django.utils.text import capfirst
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import TokenProxy
 from viewflow.workflow.models import Process, Task
@@ -51,7 +65,7 @@ from casework.models import (
     TribunalJudiciaire,
     User,
 )
-from permissions.services import MANAGED_GROUP_REGEX
+from permissions.services import MANAGED_GROUP_REGEX, cell_members_group, coordinators_group
 
 CELL_RIGHTS_LOCKED = (
     "Le partenariat et le « besoin d'en connaître strict » d'une cellule existante ne se changent pas ici : "
@@ -80,6 +94,15 @@ PASSWORD_RESERVED = (
     "d'administration, agent du parquet, de la PJJ ou du SPIP, ou membre en fonction d'un partenariat : "
     "il lit des situations)."
 )
+DELETION_PROTECTED = (
+    "Suppression impossible : des données y sont encore rattachées (décompte ci-dessous). "
+    "Leur détail n'est pas affiché ici : il nommerait des jeunes ou des situations."
+)
+MANAGED_GROUP_NAME_REFUSED = (
+    "Ce nom est réservé aux groupes que l'application gère (« cellule: », « partenariat: », "
+    "« institution: ») : leurs membres lisent des situations, selon leur siège et la charte signée. "
+    "Choisissez un autre nom."
+)
 
 
 def reserved_to_superusers(account: User) -> bool:
@@ -92,25 +115,72 @@ def reserved_to_superusers(account: User) -> bool:
     )
 
 
+class CountsOnlyDeletion:
+    """Mixin of every ModelAdmin of this site: deletion pages count related objects, never name them.
+
+    Django's delete page and its "delete selected" action list each cascaded or
+    protected related object by `str()`, without asking whether the user may
+    see it: deleting a commune, a partnership, a cell or an institution would
+    show an account manager the youths' names and the case references behind
+    it. `get_deleted_objects` keeps Django's contract, a tuple
+    (to_delete, model_count, perms_needed, protected):
+
+    - to_delete names only the objects chosen (the changelist shows them anyway);
+    - model_count counts what would be deleted, per model, as Django does;
+    - perms_needed holds the registered models whose objects the user may not
+      delete, as Django computes it;
+    - protected is non-empty exactly when Django's is, so the deletion is still
+      refused, and holds one "<Modèles> : <n>" line per model; an error message
+      (in French) says why.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        chosen = list(objs)
+        if not chosen:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+        for model, instances in collector.model_objs.items():
+            if self.admin_site.is_registered(model):
+                model_admin = self.admin_site.get_model_admin(model)
+                if not all(model_admin.has_delete_permission(request, obj) for obj in instances):
+                    perms_needed.add(model._meta.verbose_name)
+        model_count = {
+            model._meta.verbose_name_plural: len(instances)
+            for model, instances in collector.model_objs.items()
+        }
+        protected_count = Counter(str(capfirst(obj._meta.verbose_name_plural)) for obj in collector.protected)
+        protected = [f"{name} : {count}" for name, count in sorted(protected_count.items())]
+        if protected:
+            messages.error(request, DELETION_PROTECTED)
+        to_delete = [f"{capfirst(obj._meta.verbose_name)} : {obj}" for obj in chosen]
+        return to_delete, model_count, perms_needed, protected
+
+
+class SiteModelAdmin(CountsOnlyDeletion, admin.ModelAdmin):
+    """The base of this site's plain ModelAdmins (see `CountsOnlyDeletion`)."""
+
+
 @admin.register(Departement)
-class DepartementAdmin(admin.ModelAdmin):
+class DepartementAdmin(SiteModelAdmin):
     list_display = ["code", "name"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Arrondissement)
-class ArrondissementAdmin(admin.ModelAdmin):
+class ArrondissementAdmin(SiteModelAdmin):
     list_display = ["name", "departement"]
     list_filter = ["departement"]
 
 
 @admin.register(TribunalJudiciaire)
-class TribunalJudiciaireAdmin(admin.ModelAdmin):
+class TribunalJudiciaireAdmin(SiteModelAdmin):
     list_display = ["name", "departement"]
 
 
 @admin.register(Commune)
-class CommuneAdmin(admin.ModelAdmin):
+class CommuneAdmin(SiteModelAdmin):
     list_display = ["name", "insee_code", "arrondissement", "tribunal"]
     list_filter = ["arrondissement", "tribunal"]
     search_fields = ["name", "insee_code"]
@@ -122,16 +192,23 @@ class StepDeadlineInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(SiteModelAdmin):
     list_display = ["name", "kind", "code", "is_active"]
     search_fields = ["name", "code"]
     # A search, not a list: the communes table holds every commune of France (~35,000).
     autocomplete_fields = ["communes"]
     inlines = [StepDeadlineInline]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Its coordinators' group exists from the start: no other group can
+            # take that name (AccountGroupForm refuses it as well).
+            coordinators_group(obj)
+
 
 @admin.register(Cell)
-class CellAdmin(admin.ModelAdmin):
+class CellAdmin(SiteModelAdmin):
     """Switching strict need-to-know goes through `meetings.services.cell_need_to_know_set`
     (the Séances screen), which re-syncs every grant of the cell's cases; a save here
     would not. A new cell has no case yet, so both fields are free on creation."""
@@ -143,6 +220,13 @@ class CellAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ["partnership", "strict_need_to_know"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Its signed members' group exists from the start: no other group
+            # can take that name (AccountGroupForm refuses it as well).
+            cell_members_group(obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -156,7 +240,7 @@ def institution_in_use(institution: Institution) -> bool:
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(SiteModelAdmin):
     """An institution's kind decides its agents' rights (`user_sync_groups`, référent
     eligibility, préfecture aggregates): it is fixed once accounts, seats or disclosures
     point at the institution, rather than re-synced from a save here."""
@@ -201,7 +285,7 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(User)
-class AccountAdmin(UserAdmin):
+class AccountAdmin(CountsOnlyDeletion, UserAdmin):
     list_display = ["username", "last_name", "first_name", "institution", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "institution__kind"]
     fieldsets = (
@@ -280,7 +364,60 @@ for _model in (Process, Task, TokenProxy, TOTPDevice):
         admin.site.unregister(_model)
 
 
+def is_managed_group(group: Group) -> bool:
+    """Whether `permissions.services` writes this group (the same test as the queries' `name__regex`)."""
+    return re.match(MANAGED_GROUP_REGEX, group.name) is not None
+
+
+class AccountGroupForm(forms.ModelForm):
+    """Refuses a managed group's name, on creation and on renaming."""
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        # Case grants go to groups found by name (`permissions.services`,
+        # `representations.cells_showing_cases`): a group named here
+        # "cellule:<id>:membres-signataires" would give its members the cases
+        # of that cell, with no seat nor charter signature behind it.
+        # Case-insensitive, so that no lookalike passes for a managed group
+        # in the accounts' groups widget either.
+        if re.match(MANAGED_GROUP_REGEX, name, re.IGNORECASE):
+            raise forms.ValidationError(MANAGED_GROUP_NAME_REFUSED, code="managed_group_name")
+        return name
+
+
 @admin.register(Group)
-class AccountGroupAdmin(GroupAdmin):
+class AccountGroupAdmin(CountsOnlyDeletion, GroupAdmin):
+    """Groups of the account managers' own making; the managed ones (written by
+    `user_sync_groups` only) are neither listed, changed nor deleted here."""
+
+    form = AccountGroupForm
+
     def get_queryset(self, request):
         return super().get_queryset(request).exclude(name__regex=MANAGED_GROUP_REGEX)
+
+    def has_change_permission(self, request, obj=None):
+        # get_queryset already hides them; this holds should a page reach one anyway.
+        if obj is not None and is_managed_group(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and is_managed_group(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+# Admins of the apps listed before this one (django-axes' lockout records) get
+# the same deletion pages: each is wrapped, its own behaviour kept. An app
+# listed after `permissions` that registers an admin fails
+# tests/permissions/test_admin.py instead of slipping through.
+for _model, _model_admin in list(admin.site._registry.items()):
+    if not isinstance(_model_admin, CountsOnlyDeletion):
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model, type(type(_model_admin).__name__, (CountsOnlyDeletion, type(_model_admin)), {})
+        )

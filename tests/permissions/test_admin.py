@@ -4,23 +4,36 @@ import re
 from html import unescape
 
 import pytest
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
+from django.test import RequestFactory
+from django.utils.text import capfirst
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from casework.models import Cell, Institution, User
+from casework.models import Case, Cell, Institution, Partnership, User
 from meetings.services import cell_need_to_know_set
 from permissions.admin import (
     ACCOUNT_RESERVED,
     CELL_RIGHTS_LOCKED,
+    DELETION_PROTECTED,
     DISCLOSABLE_INSTITUTION_REFUSED,
     DISCLOSABLE_KIND_REFUSED,
     INSTITUTION_KIND_LOCKED,
+    MANAGED_GROUP_NAME_REFUSED,
     PASSWORD_RESERVED,
+    CountsOnlyDeletion,
 )
 from permissions.disclosures import disclosure_create
-from permissions.services import administrators_group, cell_members_group, institution_group, user_sync_groups
+from permissions.models import BreakGlassGrant
+from permissions.services import (
+    administrators_group,
+    cell_members_group,
+    institution_group,
+    user_sync_groups,
+)
 from permissions.visibility import representation_for
 from tests.factories import make_case, make_member, make_user, world
 
@@ -449,3 +462,170 @@ def test_communes_are_searched_not_listed(client, admin_account, w, model):
         {"app_label": "casework", "model_name": model, "field_name": "communes", "term": commune.name[:4]},
     ).json()
     assert str(commune.pk) in [row["id"] for row in found["results"]]
+
+
+# --- Deleting: the confirmation pages count what hangs off an object, never name it ----------
+
+YOUTH_FIRST_NAME, YOUTH_LAST_NAME = "Zéphyrine", "Confidentielle"
+CASES_COUNTED = f"{capfirst(Case._meta.verbose_name_plural)} : 1"
+
+
+def test_every_admin_of_the_site_counts_instead_of_naming():
+    assert admin.site._registry
+    for model, model_admin in admin.site._registry.items():
+        assert isinstance(model_admin, CountsOnlyDeletion), model
+
+
+def deletion_pages(client, model: str, pk: int) -> list:
+    """The delete page (shown, then confirmed) and the "delete selected" action (asked, then confirmed)."""
+    changelist = f"/admin/casework/{model}/"
+    delete = f"{changelist}{pk}/delete/"
+    bulk = {"action": "delete_selected", ACTION_CHECKBOX_NAME: [pk]}
+    return [
+        client.get(delete),
+        client.post(delete, {"post": "yes"}),
+        client.post(changelist, bulk),
+        client.post(changelist, {**bulk, "post": "yes"}),
+    ]
+
+
+@pytest.mark.parametrize("model", ["commune", "partnership", "cell", "institution"])
+def test_deleting_what_cases_hang_off_names_no_youth_nor_case_and_is_refused(
+    client, admin_account, cell, model
+):
+    source = Institution.objects.create(name="Collège Jean Moulin", kind=Institution.Kind.EDUCATION_NATIONALE)
+    case = make_case(cell, first_name=YOUTH_FIRST_NAME, last_name=YOUTH_LAST_NAME, source_institution=source)
+    target = {
+        "commune": case.commune,
+        "partnership": case.partnership,
+        "cell": case.cell,
+        "institution": source,
+    }[model]
+    for response in deletion_pages(client, model, target.pk):
+        assert response.status_code == 200  # the confirmation page again: nothing deleted
+        body = unescape(response.content.decode())
+        for secret in (YOUTH_FIRST_NAME, YOUTH_LAST_NAME, case.reference):
+            assert secret not in body
+        assert DELETION_PROTECTED in body
+        assert CASES_COUNTED in body
+    assert type(target).objects.filter(pk=target.pk).exists()
+    assert Case.objects.filter(pk=case.pk).exists()
+
+
+def test_deleting_an_account_names_no_case(client, superuser, cell):
+    """A superuser deletes accounts: what cascades with one (here a break-glass request) is counted."""
+    case = make_case(cell, first_name=YOUTH_FIRST_NAME, last_name=YOUTH_LAST_NAME)
+    account = make_user("demandeur")
+    BreakGlassGrant.objects.create(case=case, requested_by=account, reason="Urgence")
+    response = client.get(f"/admin/casework/user/{account.pk}/delete/")
+    assert response.status_code == 200
+    body = unescape(response.content.decode())
+    assert case.reference not in body and YOUTH_LAST_NAME not in body
+    assert f"{capfirst(BreakGlassGrant._meta.verbose_name_plural)}: 1" in body  # Django's summary, a count
+
+
+def test_reference_data_without_dependents_is_still_deleted(client, admin_account, w):
+    spare = [
+        Institution.objects.create(name=f"Association {n}", kind=Institution.Kind.ASSOCIATION) for n in (1, 2)
+    ]
+    delete = f"/admin/casework/institution/{spare[0].pk}/delete/"
+    page = unescape(client.get(delete).content.decode())
+    assert "Institution : Association 1" in page and DELETION_PROTECTED not in page
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    bulk = {"action": "delete_selected", ACTION_CHECKBOX_NAME: [spare[1].pk]}
+    assert "Institution : Association 2" in unescape(
+        client.post("/admin/casework/institution/", bulk).content.decode()
+    )
+    assert client.post("/admin/casework/institution/", {**bulk, "post": "yes"}).status_code == 302
+    assert not Institution.objects.filter(pk__in=[i.pk for i in spare]).exists()
+
+
+# --- Groups: no admin-made group passes for a managed one -----------------------------------
+
+
+def managed_names(w, cell) -> list[str]:
+    return [
+        f"cellule:{cell.pk}:membres-signataires",
+        f"partenariat:{cell.partnership_id}:coordonnateurs",
+        f"institution:{w['institutions']['parquet_arras'].pk}:agents",
+        f"Cellule:{cell.pk}:membres-signataires",  # a lookalike in the accounts' groups widget
+    ]
+
+
+def test_a_group_cannot_be_created_under_a_managed_name(client, admin_account, w, cell):
+    for name in managed_names(w, cell):
+        response = client.post("/admin/auth/group/add/", {"name": name})
+        assert response.status_code == 200, name
+        assert response.context["adminform"].form.errors["name"] == [MANAGED_GROUP_NAME_REFUSED]
+        assert MANAGED_GROUP_NAME_REFUSED in unescape(response.content.decode())
+        assert not Group.objects.filter(name__iexact=name).exists()
+    response = client.post("/admin/auth/group/add/", {"name": "Équipe départementale"})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert Group.objects.filter(name="Équipe départementale").exists()
+
+
+def test_a_group_cannot_be_renamed_to_a_managed_name(client, admin_account, w, cell):
+    """The attack: a group of one's own, a user in it, then the name of a cell's group that no
+    signed member has created yet: the user would read the cell's cases without any seat."""
+    insider = make_user("complice", institution=w["institutions"]["college"])
+    group = Group.objects.create(name="tmp")
+    insider.groups.add(group)
+    change = f"/admin/auth/group/{group.pk}/change/"
+    for name in managed_names(w, cell):
+        assert not Group.objects.filter(name=name).exists()  # free: only the form stands in the way
+        response = client.post(change, {"name": name})
+        assert response.status_code == 200, name
+        assert response.context["adminform"].form.errors["name"] == [MANAGED_GROUP_NAME_REFUSED]
+        group.refresh_from_db()
+        assert group.name == "tmp"
+    response = client.post(change, {"name": "Référents du collège"})
+    assert response.status_code == 302, response.content.decode()[:1500]
+    group.refresh_from_db()
+    assert group.name == "Référents du collège"
+    assert list(insider.groups.values_list("name", flat=True)) == ["Référents du collège"]
+
+
+def test_managed_groups_cannot_be_renamed_nor_deleted(client, admin_account, cell):
+    group = cell_members_group(cell)
+    assert client.post(f"/admin/auth/group/{group.pk}/change/", {"name": "Libre"}).status_code == 302
+    assert client.post(f"/admin/auth/group/{group.pk}/delete/", {"post": "yes"}).status_code == 302
+    bulk = {"action": "delete_selected", ACTION_CHECKBOX_NAME: [group.pk], "post": "yes"}
+    client.post("/admin/auth/group/", bulk)
+    assert Group.objects.filter(pk=group.pk, name=group.name).exists()
+    request = RequestFactory().get("/admin/auth/group/")
+    request.user = admin_account
+    model_admin = admin.site.get_model_admin(Group)
+    assert not model_admin.has_change_permission(request, group)
+    assert not model_admin.has_delete_permission(request, group)
+
+
+def test_a_new_partnership_or_cell_has_its_managed_group_from_the_start(client, admin_account, w):
+    commune = w["cells"]["Arras – centre"].communes.first()
+    response = client.post(
+        "/admin/casework/partnership/add/",
+        {
+            "name": "CLSPD de Béthune",
+            "kind": Partnership.Kind.CLSPD,
+            "code": "BET",
+            "communes": [commune.pk],
+            "is_active": "on",
+            "deadlines-TOTAL_FORMS": "0",
+            "deadlines-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    partnership = Partnership.objects.get(code="BET")
+    response = client.post(
+        "/admin/casework/cell/add/",
+        {
+            "partnership": partnership.pk,
+            "name": "Béthune – centre",
+            "kind": Cell.Kind.COMMUNALE,
+            "communes": [commune.pk],
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    new_cell = Cell.objects.get(name="Béthune – centre")
+    assert Group.objects.filter(name=f"partenariat:{partnership.pk}:coordonnateurs").exists()
+    assert Group.objects.filter(name=f"cellule:{new_cell.pk}:membres-signataires").exists()
