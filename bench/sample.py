@@ -197,6 +197,7 @@ def build_template(archetype: str, group: PartnershipPeople, n: int) -> Template
             held_on=day(DESIGNATED),
             elu="Adjointe au maire",
             parents_present=True,
+            covered_by_protocol=True,
         )
         _do(
             case,

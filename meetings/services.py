@@ -120,7 +120,12 @@ def _journal(case: Case, by, seance: Seance, summary: str, item: AgendaItem | No
 
 @transaction.atomic
 def seance_plan(*, cell: Cell, starts_at: datetime, place: str, by) -> Seance:
-    """Plan a séance of `cell`. Its agenda starts empty: see `agenda_propose`."""
+    """Plan a séance of `cell`. Its agenda starts empty: see `agenda_propose`.
+
+    Unlike `seance_reschedule`, a past date is accepted: a séance held before
+    it was entered is recorded afterwards (attendance and decisions need the
+    day reached, `_require_day_reached`); the demo's closed séance is one.
+    """
     _require_coordinator(by, cell)
     if not cell.is_active:
         raise ServiceError(CELL_INACTIVE.format(cell=cell))

@@ -7,6 +7,7 @@ through `casework.services.cases.case_signal`, like in production.
 
 import itertools
 from datetime import date
+from unittest import mock
 
 from django.utils import timezone
 
@@ -88,28 +89,35 @@ def make_case(
     plan_measure=PlanMeasure.M2,
     source_institution=None,
 ):
+    """A case signalled through `case_signal`. A past `signaled_on` is recorded
+    as on that day: the service checks the youth's age on the signalement's day
+    and "today", so that a youth aged 25 now (the retention tests) could be
+    signalled back then. A future `signaled_on` is still refused."""
     commune = commune or cell.communes.first()
+    signaled_on = signaled_on or timezone.localdate()
     source = source_institution or (by.institution if by and by.institution else None)
     if source is None:
         from casework.models import Institution
 
         source = Institution.objects.filter(kind=Institution.Kind.EDUCATION_NATIONALE).first()
-    return case_signal(
-        cell=cell,
-        identity=YouthIdentity(
-            first_name=first_name,
-            last_name=last_name or f"Testeur{next(_counter)}",
-            birth_date=birth_date,
-            sex=sex,
-            commune_id=commune.pk,
-        ),
-        source_institution=source,
-        motifs=list(motifs),
-        profil=profil,
-        plan_measure=plan_measure,
-        signaled_on=signaled_on or timezone.localdate(),
-        by=by,
-    )
+    recorded_on = min(signaled_on, timezone.localdate())
+    with mock.patch("casework.services.dates.today", return_value=recorded_on):
+        return case_signal(
+            cell=cell,
+            identity=YouthIdentity(
+                first_name=first_name,
+                last_name=last_name or f"Testeur{next(_counter)}",
+                birth_date=birth_date,
+                sex=sex,
+                commune_id=commune.pk,
+            ),
+            source_institution=source,
+            motifs=list(motifs),
+            profil=profil,
+            plan_measure=plan_measure,
+            signaled_on=signaled_on,
+            by=by,
+        )
 
 
 def inform_everyone(case, *, by, on=None):

@@ -161,7 +161,8 @@ BILAN = {
 
 
 def _referent_path(case, users, start: date, *, until: str, recidive: bool = False):
-    """designate → accept → bilan → examen du bilan, stopping at `until`."""
+    """designate → accept → bilan → examen du bilan, stopping at `until`; dated
+    from `start`, the cell's decision (a designation cannot precede it)."""
     coord = users["coord"]
     referent = users["pjj"] if recidive else users["referent"]
     suffix = "_recidive" if recidive else ""
@@ -218,7 +219,7 @@ def _run(case, youth: DemoYouth, users):
     if stage in ("rappel", "rappel_done", "cddf"):
         return
     if stage == "recidive":
-        _referent_path(case, users, start, until="followup", recidive=True)
+        _referent_path(case, users, decided, until="followup", recidive=True)
         return
     until = {
         "designate": "designate",
@@ -228,7 +229,7 @@ def _run(case, youth: DemoYouth, users):
     }
     if stage == "designate":
         return
-    _referent_path(case, users, start, until=until.get(stage, "bilan"))
+    _referent_path(case, users, decided, until=until.get(stage, "bilan"))
     if stage in ("accept", "followup", "followup_late", "examen_bilan"):
         return
     if stage == "clos":

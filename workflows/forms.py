@@ -53,7 +53,10 @@ def _yes_no(label):
 
 
 def _closure_choices():
-    return [("", "—")] + [(c.value, c.label) for c in ClosureReason if c != ClosureReason.CLASSEMENT]
+    # Not offered: the classement (a decision of the examen, not a closure) and
+    # "25 ans atteints", which the retention job records at the 25th birthday.
+    hidden = (ClosureReason.CLASSEMENT, ClosureReason.AGE_LIMITE)
+    return [("", "—")] + [(c.value, c.label) for c in ClosureReason if c not in hidden]
 
 
 class SignalementForm(forms.Form):

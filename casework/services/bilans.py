@@ -3,9 +3,11 @@
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Max
 
 from casework.models import Bilan, Case
 from casework.services.closure import case_close, end_measures
+from casework.services.dates import check_date
 from casework.services.errors import ServiceError
 from casework.services.journal import journal_log
 from casework.services.referents import current_designations
@@ -46,7 +48,8 @@ def bilan_examine(
     closure_reason: str = "",
     next_due_on: date | None = None,
 ) -> Case:
-    """Record the cell's decision on the bilans (case in status BILAN).
+    """Record the cell's decision on the bilans (case in status BILAN), examined on `on`:
+    today or earlier, not before the signalement nor the bilans' remise.
 
     - clore: the case is closed with `closure_reason` (case_close);
     - prolonger: the current référents go on; the next bilan is due on
@@ -57,6 +60,15 @@ def bilan_examine(
     require_status(case, Case.Status.BILAN)
     if outcome not in Bilan.CellDecision.values:
         raise ServiceError(UNKNOWN_OUTCOME)
+    pending = case.bilans.filter(examined_on__isnull=True)
+    check_date(
+        on,
+        what="La date de l'examen du bilan",
+        not_before=[
+            (case.signaled_on, "le signalement"),
+            (pending.aggregate(last=Max("presented_on"))["last"], "la remise du bilan"),
+        ],
+    )
     designations = list(current_designations(case))
     if outcome == Bilan.CellDecision.PROLONGER:
         if next_due_on is None:
@@ -65,7 +77,7 @@ def bilan_examine(
             raise ServiceError(NEW_DUE_IN_PAST)
         if not designations:
             raise ServiceError(NOTHING_TO_PROLONG)
-    case.bilans.filter(examined_on__isnull=True).update(examined_on=on, cell_decision=outcome)
+    pending.update(examined_on=on, cell_decision=outcome)
 
     if outcome == Bilan.CellDecision.CLORE:
         return case_close(case=case, reason=closure_reason, by=by, on=on)

@@ -9,14 +9,17 @@ from django.db.models import F
 
 from casework.models import Case, CaseMotif, Cell, Institution, ReferenceSequence, Youth
 from casework.models.youth import identity_key
+from casework.services import dates
 from casework.services.errors import ServiceError
 from casework.services.journal import journal_log
 from permissions import services as access
 
 AGE_OUT_OF_RANGE = (
-    "Ce jeune a {age} ans à la date du signalement : le dispositif concerne les jeunes de "
-    "{min_age} à {max_age} ans."
+    "Ce jeune a {age} ans {when} : le dispositif concerne les jeunes de "
+    "{min_age} à {max_age} ans (jusqu'à la veille de leurs {max_age} ans)."
 )
+ON_SIGNALEMENT_DAY = "à la date du signalement"
+ON_TODAY = "aujourd'hui"
 COMMUNE_OUTSIDE_CELL = "La commune {commune} n'est pas couverte par la cellule « {cell} »."
 NO_MOTIF = "Indiquez au moins un motif de repérage."
 
@@ -38,12 +41,27 @@ def age_on(birth_date: date, day: date) -> int:
 
 
 def check_age(birth_date: date, signaled_on: date) -> None:
-    """Refuse a signalement outside the configured age bounds."""
-    age = age_on(birth_date, signaled_on)
-    if not settings.YOUTH_MIN_AGE <= age <= settings.YOUTH_MAX_AGE:
-        raise ServiceError(
-            AGE_OUT_OF_RANGE.format(age=age, min_age=settings.YOUTH_MIN_AGE, max_age=settings.YOUTH_MAX_AGE)
-        )
+    """Refuse a signalement outside the configured age bounds, on the
+    signalement's day and today (a backdated signalement must not admit a
+    youth who has turned 25 since).
+
+    The youth is at least YOUTH_MIN_AGE and under YOUTH_MAX_AGE: nothing is
+    kept from the 25th birthday on (the retention closes and purges the case
+    that day, casework.services.retention).
+    """
+    for day, when in ((signaled_on, ON_SIGNALEMENT_DAY), (dates.today(), ON_TODAY)):
+        age = age_on(birth_date, day)
+        if not settings.YOUTH_MIN_AGE <= age < settings.YOUTH_MAX_AGE:
+            raise ServiceError(
+                AGE_OUT_OF_RANGE.format(
+                    age=age, when=when, min_age=settings.YOUTH_MIN_AGE, max_age=settings.YOUTH_MAX_AGE
+                )
+            )
+
+
+def check_signaled_on(signaled_on: date) -> None:
+    """Refuse a signalement dated in the future."""
+    dates.check_date(signaled_on, what="La date du signalement")
 
 
 def find_open_duplicates(*, partnership, first_name: str, last_name: str, birth_date: date):
@@ -77,10 +95,12 @@ def case_signal(
 ) -> Case:
     """Record a signalement: youth + case in status SIGNALE, journal entry, structural grants.
 
-    Raises ServiceError (French message) on ages out of bounds, a commune
-    outside the cell, or no motif. Duplicates are *not* refused here: the form
-    warns with `find_open_duplicates` and lets the user confirm.
+    Raises ServiceError (French message) on a date in the future, ages out of
+    bounds (on `signaled_on` or today), a commune outside the cell, or no
+    motif. Duplicates are *not* refused here: the form warns with
+    `find_open_duplicates` and lets the user confirm.
     """
+    check_signaled_on(signaled_on)
     check_age(identity.birth_date, signaled_on)
     if not motifs:
         raise ServiceError(NO_MOTIF)

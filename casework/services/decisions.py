@@ -14,6 +14,7 @@ from casework.models import (
 )
 from casework.models.codes import ClassementReason, ClosureReason, Orientation
 from casework.selectors import partnership_institutions
+from casework.services.dates import check_date
 from casework.services.errors import ServiceError
 from casework.services.journal import journal_log
 from casework.services.transitions import require_status, set_status
@@ -23,7 +24,6 @@ NO_CLASSEMENT_REASON = "Indiquez le motif du classement."
 ORIENTATIONS_WITH_CLASSEMENT = "Un classement ne comporte pas d'orientation."
 UNKNOWN_ORIENTATION = "Orientation inconnue : {code}."
 PILOT_OUTSIDE_TERRITORY = "L'institution pilote doit relever du département du partenariat."
-DECISION_BEFORE_SIGNALEMENT = "La date de décision ne peut pas précéder le signalement ({date:%d/%m/%Y})."
 
 
 @transaction.atomic
@@ -46,8 +46,7 @@ def decision_record(
     """
     require_status(case, Case.Status.SIGNALE)
     orientations = list(dict.fromkeys(orientations or []))
-    if decided_on < case.signaled_on:
-        raise ServiceError(DECISION_BEFORE_SIGNALEMENT.format(date=case.signaled_on))
+    check_date(decided_on, what="La date de décision", not_before=[(case.signaled_on, "le signalement")])
     for code in orientations:
         if code not in Orientation.values:
             raise ServiceError(UNKNOWN_ORIENTATION.format(code=code))

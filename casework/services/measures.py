@@ -6,6 +6,7 @@ from django.db import transaction
 
 from casework.models import Case, CddfReferral, MeasureStatus, RappelALOrdre
 from casework.services.cases import age_on
+from casework.services.dates import check_date
 from casework.services.errors import ServiceError, TransitionNotAllowed
 from casework.services.journal import journal_log
 from casework.services.transitions import require_status
@@ -14,6 +15,11 @@ MEASURE_CLOSED = "Cette mesure est déjà terminée."
 NO_OUTCOME = "Indiquez l'issue du rappel à l'ordre."
 HELD_REQUIRED = "Indiquez la date à laquelle le rappel à l'ordre a été prononcé."
 ELU_REQUIRED = "Indiquez l'élu qui a prononcé le rappel à l'ordre."
+NOT_COVERED = (
+    "Un rappel à l'ordre ne peut être prononcé que pour des faits couverts par le protocole conclu avec "
+    "le parquet et ne constituant pas une infraction pénale (art. L132-7 du code de la sécurité "
+    "intérieure) : confirmez-le, ou choisissez une autre issue."
+)
 PARENTS_REQUIRED = (
     "Le jeune était mineur le {date:%d/%m/%Y} : ses parents ou représentants légaux doivent être "
     "présents, sauf impossibilité dont le motif doit être indiqué."
@@ -43,9 +49,11 @@ def rappel_record(
 ) -> RappelALOrdre:
     """Record the rappel à l'ordre and its outcome; the measure ends.
 
-    When it was held (outcome réalisé) for a minor, the parents or legal
-    representative must have been present, or the reason why not is required
-    (CSI L132-7: "sauf impossibilité").
+    When it was held (outcome réalisé): on a day between the cell's decision
+    and today; for facts covered by the parquet protocol and not a criminal
+    offence (CSI L132-7); and for a minor, the parents or legal representative
+    must have been present, or the reason why not is required ("sauf
+    impossibilité").
     """
     _require_open(rappel)
     if outcome not in RappelALOrdre.Outcome.values:
@@ -53,6 +61,13 @@ def rappel_record(
     if outcome == RappelALOrdre.Outcome.REALISE:
         if held_on is None:
             raise ServiceError(HELD_REQUIRED)
+        check_date(
+            held_on,
+            what="La date du rappel à l'ordre",
+            not_before=[(rappel.decision.decided_on, "la décision de la cellule")],
+        )
+        if not covered_by_protocol:
+            raise ServiceError(NOT_COVERED)
         if not elu.strip():
             raise ServiceError(ELU_REQUIRED)
         youth = rappel.case.youth

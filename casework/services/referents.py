@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from casework.models import Bilan, Case, Institution, MeasureStatus, Membership, ReferentDesignation
+from casework.services.dates import check_date
 from casework.services.deadlines import deadline_days
 from casework.services.errors import ServiceError, TransitionNotAllowed
 from casework.services.information import require_information
@@ -83,12 +84,20 @@ def _require_live(designation: ReferentDesignation) -> None:
 
 @transaction.atomic
 def referent_designate(*, designation: ReferentDesignation, referent, by, on: date) -> ReferentDesignation:
-    """Name the référent. Checks: active account, eligible institution (PJJ/SPIP
-    for récidive), current charter signed, current seat in the partnership.
-    Grants the full file."""
+    """Name the référent on `on`. Checks: a date between the cell's decision and
+    today, active account, eligible institution (PJJ/SPIP for récidive),
+    current charter signed, current seat in the partnership. Grants the full file."""
     _require_live(designation)
     if designation.referent_id is not None:
         raise TransitionNotAllowed(ALREADY_DESIGNATED)
+    check_date(
+        on,
+        what="La date de désignation",
+        not_before=[
+            (designation.case.signaled_on, "le signalement"),
+            (designation.decision.decided_on, "la décision de la cellule"),
+        ],
+    )
     if not referent.is_active:
         raise ServiceError(INACTIVE_USER.format(user=referent))
     if referent.institution is None or referent.institution.kind not in eligible_kinds(designation.kind):
@@ -259,13 +268,15 @@ def referent_withdraw_all(*, user, partnership, by, on: date, reason: str = "") 
 
 @transaction.atomic
 def referent_accept(*, designation: ReferentDesignation, by, on: date) -> ReferentDesignation:
-    """The designated référent accepts; the first bilan falls due after the bilan interval.
+    """The designated référent accepts on `on` (not before the designation nor
+    after today); the first bilan falls due after the bilan interval.
 
     The follow-up starts here, so the youth (and for a minor the holders of
     parental authority) must have been informed, or the reason recorded
     (casework.services.information.require_information).
     """
     _require_awaiting_answer(designation, by)
+    check_date(on, what="La date d'acceptation", not_before=[(designation.designated_on, "la désignation")])
     require_information(designation.case, on)
     designation.accepted_on = on
     designation.next_bilan_due_on = on + timedelta(
@@ -314,12 +325,17 @@ def contact_record(
 
     Health is recorded only as the domain "orientation santé effectuée"; the
     optional note must hold neither health details nor opinions (the form
-    says so). Only a current référent of the case may record.
+    says so). Only a current référent of the case may record, on a day between
+    their designation and today.
     """
     require_status(case, Case.Status.ORIENTE, Case.Status.BILAN)
     designation = current_designations(case).filter(referent=by).order_by("-id").first()
     if designation is None:
         raise ServiceError(NO_CURRENT_DESIGNATION)
+    # A contact dated ahead would also silence the "no contact" stall alert.
+    check_date(
+        occurred_on, what="La date du contact", not_before=[(designation.designated_on, "la désignation")]
+    )
     entry = journal_log(
         case=case,
         actor=by,
@@ -355,7 +371,8 @@ def bilan_submit(
     presented_on: date,
     text: str = "",
 ) -> Bilan:
-    """The référent hands in the bilan de parcours for the cell."""
+    """The référent hands in the bilan de parcours for the cell, on `presented_on`
+    (not before the designation nor after today)."""
     _require_live(designation)
     if designation.accepted_on is None:
         raise TransitionNotAllowed(NOT_ACCEPTED)
@@ -363,6 +380,11 @@ def bilan_submit(
         raise ServiceError(NOT_THE_REFERENT)
     if period_end < period_start:
         raise ServiceError(PERIOD_INVERTED)
+    check_date(
+        presented_on,
+        what="La date de remise du bilan",
+        not_before=[(designation.designated_on, "la désignation")],
+    )
     bilan = Bilan(
         case=designation.case,
         designation=designation,

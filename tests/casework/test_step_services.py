@@ -86,7 +86,14 @@ def test_a_second_decision_is_an_invalid_transition(case, coord):
 def test_rappel_for_a_minor_needs_parents_or_a_reason(case, coord):
     orient(case, coord, "rappel_ordre")
     rappel = case.rappels.get()
-    kwargs = {"rappel": rappel, "by": coord, "outcome": "realise", "held_on": TODAY, "elu": "Le maire"}
+    kwargs = {
+        "rappel": rappel,
+        "by": coord,
+        "outcome": "realise",
+        "held_on": TODAY,
+        "elu": "Le maire",
+        "covered_by_protocol": True,
+    }
     with pytest.raises(ServiceError, match="mineur"):
         measures.rappel_record(**kwargs, parents_present=False)
     measures.rappel_record(**kwargs, parents_present=False, parents_absence_reason="Parents injoignables")
@@ -100,7 +107,12 @@ def test_rappel_for_an_adult_needs_no_parents(w, coord):
     adult = make_case(w["cells"]["Arras – centre"], birth_date=date(2003, 1, 1))
     orient(adult, coord, "rappel_ordre")
     measures.rappel_record(
-        rappel=adult.rappels.get(), by=coord, outcome="realise", held_on=TODAY, elu="Le maire"
+        rappel=adult.rappels.get(),
+        by=coord,
+        outcome="realise",
+        held_on=TODAY,
+        elu="Le maire",
+        covered_by_protocol=True,
     )
     assert adult.journal.filter(kind="measure").count() == 1
 

@@ -111,7 +111,13 @@ def test_parallel_branches_join_before_the_examen_du_bilan(signal, coord, pjj):
     task_complete(
         task=the_task(case, "rappel"),
         user=coord,
-        data={"outcome": "realise", "held_on": TODAY, "elu": "Adjointe au maire", "parents_present": True},
+        data={
+            "outcome": "realise",
+            "held_on": TODAY,
+            "elu": "Adjointe au maire",
+            "parents_present": True,
+            "covered_by_protocol": True,
+        },
     )
     task_complete(
         task=the_task(case, "cddf"),

@@ -160,6 +160,45 @@ def test_an_out_of_range_age_is_refused_and_nothing_typed_is_lost(client, w, cel
     assert not Case.objects.exists()
 
 
+def test_a_signalement_dated_in_the_future_is_refused_and_nothing_typed_is_lost(client, w, cell, member):
+    client.force_login(member)
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("case:start:execute"), signalement_data(w, cell, signaled_on=tomorrow, last_name="Demain")
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["signaled_on"] == [
+        "La date du signalement ne peut pas être dans le futur."
+    ]
+    content = response.content.decode()
+    assert 'value="Demain"' in content and f'value="{tomorrow}"' in content
+    assert not Case.objects.exists()
+
+
+def test_a_closure_dated_years_back_is_a_form_error_and_keeps_the_input(client, signal, coord):
+    case = signal()
+    client.force_login(coord)
+    take_and_do(
+        client, case, "examen", {"kind": "orientation", "orientations": ["rappel_ordre"], "decided_on": TODAY}
+    )
+    take_and_do(client, case, "rappel", {"outcome": "abandonne"})
+    typo = TODAY.replace(year=TODAY.year - 4, day=min(TODAY.day, 28)).isoformat()
+    response = take_and_do(
+        client,
+        case,
+        "examen_bilan",
+        {"outcome": "clore", "closure_reason": "objectifs_atteints", "examined_on": typo},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert (
+        f"La date de l&#x27;examen du bilan ne peut pas précéder le signalement ({TODAY:%d/%m/%Y})" in content
+    )
+    assert f'value="{typo}"' in content
+    case.refresh_from_db()
+    assert case.status == Case.Status.BILAN and case.closed_on is None
+
+
 def test_a_duplicate_warns_with_a_link_and_passes_once_confirmed(client, w, cell, member, signal):
     existing = signal(last_name="Dupont", birth_date=date(2010, 6, 1))
     client.force_login(member)

@@ -7,7 +7,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.generic import FormView
 
-from casework.services.cases import YouthIdentity, case_signal, check_age, find_open_duplicates
+from casework.services.cases import (
+    YouthIdentity,
+    case_signal,
+    check_age,
+    check_signaled_on,
+    find_open_duplicates,
+)
 from casework.services.errors import ServiceError
 from casework.services.referents import referent_candidates
 from permissions import roles
@@ -46,10 +52,18 @@ class SignalementView(FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
+        # The service's own checks (case_signal runs them again), shown beside their
+        # field. add_error drops the field from cleaned_data: read both dates first.
+        birth_date, signaled_on = data["birth_date"], data["signaled_on"]
         try:
-            check_age(data["birth_date"], data["signaled_on"])
+            check_signaled_on(signaled_on)
+        except ServiceError as exc:
+            form.add_error("signaled_on", str(exc))
+        try:
+            check_age(birth_date, signaled_on)
         except ServiceError as exc:
             form.add_error("birth_date", str(exc))
+        if form.errors:
             return self.form_invalid(form)
         duplicates = find_open_duplicates(
             partnership=data["cell"].partnership,
