@@ -212,6 +212,20 @@ class AcceptForm(forms.Form):
         choices=[("", "—"), *PersonInformation.Adhesion.choices],
         required=False,
     )
+    not_informed_addressee = forms.ChoiceField(
+        label="Personne qui ne peut pas ou ne doit pas être informée",
+        choices=[("", "—"), *PersonInformation.Addressee.choices],
+        required=False,
+        help_text="Par exemple : parents injoignables, information contraire à l'intérêt du jeune. "
+        "Les autres personnes à informer le sont à la date ci-dessus.",
+    )
+    not_informed_reason = forms.CharField(
+        label="Pourquoi",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Sans nom ni détail de santé. " + NOTE_WARNING,
+    )
     decline_reason = forms.CharField(
         label="Motif du refus",
         required=False,
@@ -234,6 +248,11 @@ class AcceptForm(forms.Form):
             for name in ("information_channel", "information_adhesion"):
                 if not data.get(name):
                     self.add_error(name, "Précisez-le pour enregistrer l'information.")
+        reason = (data.get("not_informed_reason") or "").strip()
+        if data.get("not_informed_addressee") and not reason:
+            self.add_error("not_informed_reason", "Indiquez pourquoi cette personne n'est pas informée.")
+        elif reason and not data.get("not_informed_addressee"):
+            self.add_error("not_informed_addressee", "Indiquez qui ne peut pas être informé.")
         return data
 
 

@@ -68,6 +68,14 @@ def _accept(kind):
                 reason=data.get("decline_reason") or "",
             )
             return
+        # Who cannot be informed first: the date below then covers the others.
+        if data.get("not_informed_addressee"):
+            information.information_not_given(
+                case=case,
+                addressee=data["not_informed_addressee"],
+                reason=data["not_informed_reason"],
+                by=user,
+            )
         if data.get("informed_on"):
             for addressee in information.missing_information(case, data["informed_on"]):
                 information.information_record(

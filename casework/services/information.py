@@ -27,7 +27,8 @@ NO_REASON = "Indiquez pourquoi la personne n'a pas été informée (sans nom ni 
 NOT_A_MINOR = "Le jeune est majeur : l'information des titulaires de l'autorité parentale n'est pas requise."
 MISSING = (
     "Le suivi par un référent ne peut pas commencer : {who} pas encore été informé(s) de ce suivi "
-    "(ou le motif de l'absence d'information n'est pas consigné). Enregistrez-le dans la situation."
+    "(ou le motif de l'absence d'information n'est pas consigné). Indiquez dans la réponse à la désignation "
+    "la date de l'information ou, pour qui ne peut pas être informé, pourquoi."
 )
 MISSING_WHO = {
     Addressee.JEUNE: "le jeune n'a",
