@@ -6,7 +6,7 @@ from django.db import transaction
 
 from casework.models import Case, CddfReferral, MeasureStatus, RappelALOrdre
 from casework.services.cases import age_on
-from casework.services.dates import check_date
+from casework.services.dates import BEFORE, check_date
 from casework.services.errors import ServiceError, TransitionNotAllowed
 from casework.services.journal import journal_log
 from casework.services.transitions import require_status
@@ -58,6 +58,13 @@ def rappel_record(
     _require_open(rappel)
     if outcome not in RappelALOrdre.Outcome.values:
         raise ServiceError(NO_OUTCOME)
+    if planned_on is not None and planned_on < rappel.decision.decided_on:
+        # A convocation may be planned ahead (no bound in the future), never before the decision.
+        raise ServiceError(
+            BEFORE.format(
+                what="La date prévue", event="la décision de la cellule", date=rappel.decision.decided_on
+            )
+        )
     if outcome == RappelALOrdre.Outcome.REALISE:
         if held_on is None:
             raise ServiceError(HELD_REQUIRED)
@@ -109,12 +116,29 @@ def cddf_record(
     attestation_on: date | None = None,
     aesf_proposed: bool = False,
 ) -> CddfReferral:
-    """Record the CDDF saisine and its result; the measure ends."""
+    """Record the CDDF saisine and its result; the measure ends.
+
+    Every date is a day already lived, in order: the cell's decision, the
+    saisine, the hearing of the family, the attestation.
+    """
     _require_open(cddf)
     if saisine_on is None:
         raise ServiceError(SAISINE_REQUIRED)
+    check_date(
+        saisine_on,
+        what="La date de saisine du CDDF",
+        not_before=[(cddf.decision.decided_on, "la décision de la cellule")],
+    )
     if hearing_on is not None and hearing_on < saisine_on:
         raise ServiceError(HEARING_BEFORE_SAISINE)
+    if hearing_on is not None:
+        check_date(hearing_on, what="La date d'audition de la famille")
+    if attestation_on is not None:
+        check_date(
+            attestation_on,
+            what="La date de l'attestation",
+            not_before=[(hearing_on or saisine_on, "l'audition ou la saisine du CDDF")],
+        )
     cddf.saisine_on = saisine_on
     cddf.hearing_on = hearing_on
     cddf.recommendations = recommendations

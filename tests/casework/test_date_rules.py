@@ -197,6 +197,39 @@ def test_a_rappel_is_only_for_facts_covered_by_the_protocol(case, coord):
     measures.rappel_record(**kwargs, outcome="non_presente")
 
 
+def test_a_rappel_is_not_planned_before_the_decision(case, coord):
+    orient(case, coord, "rappel_ordre")
+    rappel = case.rappels.get()
+    with pytest.raises(
+        ServiceError,
+        match=f"La date prévue ne peut pas précéder la décision de la cellule \\({fr(DECIDED)}\\)",
+    ):
+        measures.rappel_record(rappel=rappel, by=coord, outcome="abandonne", planned_on=DECIDED - DAY)
+    # Planned ahead, then abandoned: a convocation may be set for a later day.
+    measures.rappel_record(rappel=rappel, by=coord, outcome="abandonne", planned_on=TODAY + 5 * DAY)
+
+
+def test_cddf_dates_follow_the_decision_and_each_other(case, coord):
+    orient(case, coord, "cddf")
+    cddf = case.cddf_referrals.get()
+    record = {"cddf": cddf, "by": coord}
+    with pytest.raises(ServiceError, match="La date de saisine du CDDF ne peut pas être dans le futur"):
+        measures.cddf_record(**record, saisine_on=TODAY + DAY)
+    with pytest.raises(ServiceError, match=f"précéder la décision de la cellule \\({fr(DECIDED)}\\)"):
+        measures.cddf_record(**record, saisine_on=DECIDED - DAY)
+    with pytest.raises(ServiceError, match="La date d'audition de la famille ne peut pas être dans le futur"):
+        measures.cddf_record(**record, saisine_on=DECIDED, hearing_on=TODAY + DAY)
+    with pytest.raises(ServiceError, match="La date de l'attestation ne peut pas précéder"):
+        measures.cddf_record(
+            **record, saisine_on=DECIDED, hearing_on=DECIDED + 5 * DAY, attestation_on=DECIDED
+        )
+    cddf.refresh_from_db()
+    assert cddf.status == "en_cours" and cddf.saisine_on is None
+    measures.cddf_record(**record, saisine_on=DECIDED, hearing_on=DECIDED + 5 * DAY, attestation_on=TODAY)
+    cddf.refresh_from_db()
+    assert (cddf.status, cddf.hearing_on) == ("terminee", DECIDED + 5 * DAY)
+
+
 # --- Référent: designation, acceptance, contacts, bilan -----------------------------------------
 
 
