@@ -23,7 +23,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from casework.models import Arrondissement, Cell, Departement, Institution, Membership, Partnership
-from indicators.territories import Territory, TerritoryNotFound, parse_territory, territory_of
+from indicators.territories import (
+    Territory,
+    TerritoryNotFound,
+    parse_territory,
+    territory_of,
+    with_perimeter,
+)
 from permissions.roles import is_prefecture_agent
 from permissions.seats import current_seats
 
@@ -70,7 +76,10 @@ class IndicatorScope:
                 communes__arrondissement__departement_id__in=self.departement_ids
             )
         partnership_ids = set(partnerships.values_list("pk", flat=True))
-        out += [territory_of(p) for p in Partnership.objects.filter(pk__in=partnership_ids).order_by("name")]
+        # Names for the selector only: a report resolves its territory again
+        # (`resolve_territory`), perimeter included.
+        partnerships = Partnership.objects.filter(pk__in=partnership_ids).order_by("name")
+        out += [territory_of(p, perimeter=False) for p in partnerships]
         cells = Cell.objects.filter(partnership_id__in=partnership_ids).order_by("partnership__name", "name")
         out += [territory_of(c) for c in cells]
         return out
@@ -81,7 +90,8 @@ class IndicatorScope:
             return territory_of(
                 Departement.objects.filter(pk__in=self.departement_ids).order_by("code").first()
             )
-        return territory_of(Partnership.objects.filter(pk__in=self.partnership_ids).order_by("name").first())
+        partnerships = with_perimeter(Partnership.objects.filter(pk__in=self.partnership_ids))
+        return territory_of(partnerships.order_by("name").first())
 
 
 def scope_for(user) -> IndicatorScope | None:

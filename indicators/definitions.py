@@ -18,7 +18,8 @@ class Indicator:
     kind: str = "count"  # "count" | "median" | "percent"
     unit: str = ""
     # Counts of youths or of measures about them: masked below the threshold
-    # below partnership level. Counts of cells and memberships are not.
+    # at commune and cell level (indicators.suppression). Counts of cells and
+    # memberships are not.
     suppressible: bool = True
     # A median is masked when the count it is computed on is masked.
     population: str | None = None

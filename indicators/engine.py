@@ -1,5 +1,6 @@
 """Computing the raw indicator rows: one SQL aggregate query per family of
-indicators (and per breakdown), never a Python loop over cases.
+indicators (and per breakdown), never a Python loop over cases (but see
+`compute_cube` below).
 
 `compute(territory, period, group_by)` returns, for every indicator, a total
 row (group None) and, when `group_by` is given, one row per group, zero-filled
@@ -16,10 +17,18 @@ the territory into its sub-territories.
 
 For a period still running, events dated after today (a data-entry slip, a
 date planned ahead) are not counted, so that totals and monthly series agree.
+
+`compute_cube(partnership, period, group_by)` is the input of the joint mask
+(`indicators.suppression`, rule 4): the figures that may be masked, for the
+partnership and each cell × the year, its semesters and months × the groups.
+It runs one query per family, listing the year's rows (not aggregates), and
+counts them in Python into every sub-period by the family's period rule
+(`_Dated`, the same statement as the SQL filter): a partnership's year is a
+few thousand rows, and fourteen more rounds of aggregates would cost more.
+Its values equal `compute`'s, territory by territory and period by period.
 """
 
 import statistics
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -44,6 +53,7 @@ from casework.models import (
     Bilan,
     Case,
     CddfReferral,
+    Decision,
     Membership,
     RappelALOrdre,
     ReferentDesignation,
@@ -109,7 +119,48 @@ class _Context:
         return min(self.period.end, self.today + timedelta(days=1))
 
 
-MeasureFactory = Callable[[Q | None], object]  # filter -> aggregate expression
+@dataclass(frozen=True)
+class _Measure:
+    """An aggregate over a family's rows: called with an extra filter (or None)
+    it is the SQL aggregate; its parts let `compute_cube` count the same rows."""
+
+    kind: str  # "count" | "median"
+    expression: object  # what is counted (a field name or an expression), or the delay
+    distinct: bool = False
+    where: Q | None = None
+
+    def __call__(self, extra: Q | None):
+        condition = q_and(self.where, extra)
+        if self.kind == "median":
+            return Median(self.expression, filter=condition)
+        return Count(self.expression, distinct=self.distinct, filter=condition)
+
+
+@dataclass(frozen=True)
+class _Dated:
+    """When a family's row counts in a period [start, end): the period rule of
+    the family, stated once for the SQL filter (`q`) and for `compute_cube`
+    (`holds`). An event counts when `on` falls in the period; a state (with
+    `until`) when it began before the period ended and had not ended (`until`,
+    last day, None: still on) before the period began. `fresh`: a youth counts
+    only in the period of their first signalement in the partnership: `q`
+    leaves that to the family's own `earlier` test, `holds` to the caller."""
+
+    on: str
+    until: str | None = None
+    fresh: bool = False
+
+    def q(self, start: date, end: date) -> Q:
+        if self.until is None:
+            return Q(**{f"{self.on}__gte": start, f"{self.on}__lt": end})
+        return Q(**{f"{self.on}__lt": end}) & (
+            Q(**{f"{self.until}__isnull": True}) | Q(**{f"{self.until}__gte": start})
+        )
+
+    def holds(self, on: date, until: date | None, start: date, end: date) -> bool:
+        if self.until is None:
+            return start <= on < end
+        return on < end and (until is None or until >= start)
 
 
 @dataclass(frozen=True)
@@ -117,9 +168,10 @@ class _Source:
     """A filtered queryset, its measures, and how its rows group by dimension."""
 
     queryset: QuerySet
-    measures: dict[str, MeasureFactory]
+    measures: dict[str, _Measure]
     groupers: dict[str, object]
     orientation_ref: str | None = None  # OuterRef to the case, when orientations apply
+    dated: _Dated | None = None  # how rows fall in periods (None: cells and members)
 
 
 def _case_groupers(prefix: str, event_date=None) -> dict[str, object]:
@@ -135,8 +187,8 @@ def _case_groupers(prefix: str, event_date=None) -> dict[str, object]:
     return groupers
 
 
-def _count(expression="pk", *, distinct=False, where: Q | None = None) -> MeasureFactory:
-    return lambda extra: Count(expression, distinct=distinct, filter=q_and(where, extra))
+def _count(expression="pk", *, distinct=False, where: Q | None = None) -> _Measure:
+    return _Measure("count", expression, distinct, where)
 
 
 def _group_key(value) -> str | None:
@@ -228,47 +280,56 @@ def _youths_signalled(ctx: _Context) -> _Source:
         {"youths_signalled": _count(youth_unit(), distinct=True)},
         _case_groupers("", "signaled_on"),
         orientation_ref="pk",
+        # The `earlier` test, restated for a sub-period of the period: its
+        # rows hold every signalement of their youth since the period began.
+        dated=_Dated("signaled_on", fresh=True),
     )
 
 
 def _rappels(ctx: _Context) -> _Source:
+    dated = _Dated("held_on")
     queryset = RappelALOrdre.objects.filter(
         ctx.territory.case_q("case__"),
+        dated.q(ctx.period.start, ctx.end),
         outcome=RappelALOrdre.Outcome.REALISE,
-        held_on__gte=ctx.period.start,
-        held_on__lt=ctx.end,
     )
-    return _Source(queryset, {"rappels_held": _count()}, _case_groupers("case__", "held_on"), "case_id")
+    return _Source(
+        queryset, {"rappels_held": _count()}, _case_groupers("case__", "held_on"), "case_id", dated
+    )
 
 
 def _cddf_referrals(ctx: _Context) -> _Source:
-    queryset = CddfReferral.objects.filter(
-        ctx.territory.case_q("case__"), saisine_on__gte=ctx.period.start, saisine_on__lt=ctx.end
+    dated = _Dated("saisine_on")
+    queryset = CddfReferral.objects.filter(ctx.territory.case_q("case__"), dated.q(ctx.period.start, ctx.end))
+    return _Source(
+        queryset, {"cddf_referrals": _count()}, _case_groupers("case__", "saisine_on"), "case_id", dated
     )
-    return _Source(queryset, {"cddf_referrals": _count()}, _case_groupers("case__", "saisine_on"), "case_id")
 
 
 def _parental_support(ctx: _Context) -> _Source:
+    dated = _Dated("_dated_on")
     queryset = (
         CddfReferral.objects.filter(
             ctx.territory.case_q("case__"), accompagnement=CddfReferral.Accompagnement.ACCEPTE
         )
         .annotate(_dated_on=Coalesce("hearing_on", "saisine_on", "opened_on"))
-        .filter(_dated_on__gte=ctx.period.start, _dated_on__lt=ctx.end)
+        .filter(dated.q(ctx.period.start, ctx.end))
     )
     return _Source(
         queryset,
         {"parental_support_accepted": _count()},
         _case_groupers("case__", F("_dated_on")),
         "case_id",
+        dated,
     )
 
 
 def _followups(ctx: _Context) -> _Source:
     """Designations accepted before the period ends and not ended before it starts."""
+    dated = _Dated("accepted_on", until="ended_on")
     queryset = ReferentDesignation.objects.filter(
-        ctx.territory.case_q("case__"), accepted_on__isnull=False, accepted_on__lt=ctx.end
-    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=ctx.period.start))
+        ctx.territory.case_q("case__"), dated.q(ctx.period.start, ctx.end), accepted_on__isnull=False
+    )
     unit = youth_unit("case__")
     kinds = ReferentDesignation.Kind
     return _Source(
@@ -279,52 +340,54 @@ def _followups(ctx: _Context) -> _Source:
         },
         _case_groupers("case__"),  # a stock: no monthly rows
         "case_id",
+        dated,
     )
 
 
 def _bilans(ctx: _Context) -> _Source:
-    queryset = Bilan.objects.filter(
-        ctx.territory.case_q("case__"), presented_on__gte=ctx.period.start, presented_on__lt=ctx.end
-    )
+    dated = _Dated("presented_on")
+    queryset = Bilan.objects.filter(ctx.territory.case_q("case__"), dated.q(ctx.period.start, ctx.end))
     return _Source(
-        queryset, {"bilans_presented": _count()}, _case_groupers("case__", "presented_on"), "case_id"
+        queryset, {"bilans_presented": _count()}, _case_groupers("case__", "presented_on"), "case_id", dated
     )
 
 
 def _closures(ctx: _Context) -> _Source:
-    queryset = Case.objects.filter(
-        ctx.territory.case_q(), closed_on__gte=ctx.period.start, closed_on__lt=ctx.end
-    )
+    dated = _Dated("closed_on")
+    queryset = Case.objects.filter(ctx.territory.case_q(), dated.q(ctx.period.start, ctx.end))
     measures = {"closures": _count()}
     for reason in ClosureReason:
         measures[f"{CLOSURE_PREFIX}{reason.value}"] = _count(where=Q(closure_reason=reason.value))
-    return _Source(queryset, measures, _case_groupers("", "closed_on"), "pk")
+    return _Source(queryset, measures, _case_groupers("", "closed_on"), "pk", dated)
 
 
 def _stalled(ctx: _Context) -> _Source:
     """Cases with a stall flag open on at least one day of the period."""
-    queryset = StallFlag.objects.filter(ctx.territory.case_q("case__"), since__lt=ctx.end).filter(
-        Q(cleared_at__isnull=True) | Q(cleared_at__date__gte=ctx.period.start)
-    )
+    dated = _Dated("since", until="cleared_at__date")
+    queryset = StallFlag.objects.filter(ctx.territory.case_q("case__"), dated.q(ctx.period.start, ctx.end))
     return _Source(
-        queryset, {"stalled_cases": _count("case_id", distinct=True)}, _case_groupers("case__"), "case_id"
+        queryset,
+        {"stalled_cases": _count("case_id", distinct=True)},
+        _case_groupers("case__"),
+        "case_id",
+        dated,
     )
 
 
-def _median(delay, where: Q | None = None) -> MeasureFactory:
-    return lambda extra: Median(delay, filter=q_and(where, extra))
+def _median(delay, where: Q | None = None) -> _Measure:
+    return _Measure("median", delay, where=where)
 
 
 def _examen_delay(ctx: _Context) -> tuple[_Source, object]:
-    queryset = Case.objects.filter(
-        ctx.territory.case_q(), examined_on__gte=ctx.period.start, examined_on__lt=ctx.end
-    )
+    dated = _Dated("examined_on")
+    queryset = Case.objects.filter(ctx.territory.case_q(), dated.q(ctx.period.start, ctx.end))
     delay = DaysBetween(F("signaled_on"), F("examined_on"))
     source = _Source(
         queryset,
         {"cases_examined": _count(), "median_days_to_examen": _median(delay)},
         _case_groupers("", "examined_on"),
         "pk",
+        dated,
     )
     return source, delay
 
@@ -374,6 +437,9 @@ def _first_bilan_delay(ctx: _Context) -> tuple[_Source, object]:
         {"designations_first_bilan": _count(), "median_days_to_first_bilan": _median(delay)},
         _case_groupers("case__", F("_first_bilan_on")),
         "case_id",
+        # The EXISTS tests above select exactly the designations whose first
+        # bilan falls in the period.
+        _Dated("_first_bilan_on"),
     )
     return source, delay
 
@@ -537,6 +603,7 @@ def compute(
     *,
     today: date | None = None,
     totals: bool = True,
+    known: frozenset[str] = frozenset(),
 ) -> list[Row]:
     """Raw rows for every indicator: totals, and per group when `group_by` is set.
 
@@ -545,6 +612,9 @@ def compute(
     breakdown), whatever the number of cases. Performs no access check: callers
     resolve the territory through `indicators.access` first. `totals=False`
     skips the total rows (a report that already has them asks for more groups).
+    `known`: indicators whose values the caller already holds (a joint mask):
+    families made only of those run no query, and their rows, with the
+    expected groups, carry no value (None).
     """
     if isinstance(territory, str):
         territory = parse_territory(territory)
@@ -574,14 +644,241 @@ def compute(
         _cells,
         _members,
     ):
-        rows.extend(_rows_for(family(ctx), ctx))
+        source = family(ctx)
+        rows.extend(_known_rows(source, ctx) if set(source.measures) <= known else _rows_for(source, ctx))
     for family, count_code, median_code in (
         (_examen_delay, "cases_examined", "median_days_to_examen"),
         (_first_bilan_delay, "designations_first_bilan", "median_days_to_first_bilan"),
     ):
         source, delay = family(ctx)
-        if _supports_median(ctx.connection):
+        if set(source.measures) <= known:
+            rows.extend(_known_rows(source, ctx))
+        elif _supports_median(ctx.connection):
             rows.extend(_rows_for(source, ctx))
         else:
             rows.extend(_median_rows_portable(source, delay, count_code, median_code, ctx))
     return _add_percentages(_align_groups(rows))
+
+
+def _known_rows(source: _Source, ctx: _Context) -> list[Row]:
+    """The rows `_rows_for` would return, without their values (see `compute`'s `known`)."""
+    codes = list(source.measures)
+    rows = [Row(code, None, None) for code in codes] if ctx.totals else []
+    if ctx.dimension == "orientation":
+        groups = [o.value for o in Orientation] if source.orientation_ref is not None else []
+    elif ctx.dimension is not None and ctx.dimension in source.groupers:
+        groups = ctx.groups
+    else:
+        groups = []
+    for group in groups:
+        rows.extend(Row(code, group, None) for code in codes)
+    return rows
+
+
+# --- A partnership's year at once (for indicators.suppression) ----------------
+
+# Families whose figures may be masked (cells and members never are).
+_CUBE_FAMILIES = (
+    _youths_signalled,
+    _rappels,
+    _cddf_referrals,
+    _parental_support,
+    _followups,
+    _bilans,
+    _closures,
+    _stalled,
+    _examen_delay,
+    _first_bilan_delay,
+)
+
+CubeKey = tuple[str, str, str, str | None]  # (indicator, territory spec, period code, group)
+
+
+@dataclass
+class Cube:
+    """Raw figures of a partnership and of each of its cells, for a calendar
+    year and each of its semesters and months (see `compute_cube`)."""
+
+    territories: list[str]  # specs: the partnership's, then its cells'
+    periods: list[Period]  # the year, its semesters, its months: begun ones only
+    dimension: str | None
+    groups: list[str]  # the groups of `dimension`, in display order
+    additive: frozenset[str]  # indicators that add up over time (events, not stocks)
+    values: dict[CubeKey, int | float | None]
+
+
+def cube_periods(period: Period, today: date) -> list[Period]:
+    """The calendar year of `period`, its semesters and its months: those begun
+    by `today` (a period not begun is empty, as anyone can tell)."""
+    year = period.start.year
+    codes = [str(year), f"{year}-S1", f"{year}-S2", *parse_period(str(year)).months]
+    return [p for p in map(parse_period, codes) if p.start <= today]
+
+
+def compute_cube(
+    territory: Territory, period: Period, group_by: str | None = None, *, today: date | None = None
+) -> Cube:
+    """Raw values of every count and median that may be masked, for partnership
+    `territory` and each of its cells × every period of `cube_periods(period)`
+    × the total and each `group_by` group: what any report of that
+    partnership, of its cells and of that year can show.
+
+    One query per family, over the same queryset as `compute` for the year,
+    lists its rows with what its measures read (counted value, condition,
+    delay), its cell and group, and its dates; each row is then counted in
+    every sub-period, territory and group it falls in, by the family's period
+    rule (`_Dated.holds`, the twin of the SQL filter) — twelve months and two
+    semesters in Python rather than fourteen more rounds of queries. The
+    values equal `compute`'s for each territory and period (tested).
+    """
+    if territory.kind != "partnership":
+        raise ValueError("compute_cube expects a partnership.")
+    if group_by is not None and group_by not in GROUP_BY:
+        raise ValueError(INVALID_GROUP_BY.format(group_by=group_by))
+    today = today or timezone.localdate()
+    year = parse_period(str(period.start.year))
+    periods = cube_periods(period, today)
+    ctx = _Context(
+        territory=territory,
+        period=year,
+        dimension=group_by,
+        today=today,
+        connection=connections[Case.objects.db],
+    )
+    ctx.groups = _expected_groups(group_by, territory, year, today)
+    tally = _Tally(territory.spec)
+    if group_by == "orientation" and periods:
+        tally.orientations = _orientations_by_case(territory)
+    codes: list[str] = []
+    additive: set[str] = set()
+    for family in _CUBE_FAMILIES:
+        source = family(ctx)
+        if isinstance(source, tuple):
+            source = source[0]
+        codes += list(source.measures)
+        if "month" in source.groupers:
+            additive.update(code for code, m in source.measures.items() if m.kind == "count")
+        if periods:
+            _tally_family(source, ctx, periods, tally)
+    cells = _ordered_groups(_expected_groups("cell", territory, year, today), tally.cells)
+    groups = _ordered_groups(ctx.groups, tally.groups) if group_by else []
+    territories = [territory.spec, *(f"cell:{pk}" for pk in cells)]
+    values: dict[CubeKey, int | float | None] = {}
+    for spec in territories:
+        for p in periods:
+            for code in codes:
+                for group in (None, *groups):
+                    values[(code, spec, p.code, group)] = tally.value(code, (code, spec, p.code, group))
+    return Cube(territories, periods, group_by, groups, frozenset(additive), values)
+
+
+_COUNT, _DISTINCT, _DELAYS = 0, 1, 2  # how a cube key's rows are tallied
+
+
+class _Tally:
+    """Rows tallied per cube key: a number (counts), a set (distinct counts)
+    or a list of delays (medians)."""
+
+    def __init__(self, spec: str):
+        self.spec = spec
+        self.kinds: dict[str, int] = {}
+        self.buckets: dict[CubeKey, object] = {}
+        self.cells: set[str] = set()
+        self.groups: set[str] = set()
+        self.orientations: dict[int, list[str]] = {}  # case id -> orientations, in display order
+
+    def value(self, code: str, key: CubeKey) -> int | float | None:
+        bucket = self.buckets.get(key)
+        kind = self.kinds[code]
+        if kind == _DELAYS:
+            return round(float(statistics.median(bucket)), 1) if bucket else None
+        if kind == _DISTINCT:
+            return len(bucket) if bucket else 0
+        return bucket or 0
+
+
+def _orientations_by_case(territory: Territory) -> dict[int, list[str]]:
+    """Every orientation decided for each case of `territory` at any examen
+    (`sql.has_orientation`, read once for all rows rather than tested per row)."""
+    decided: dict[int, set[str]] = {}
+    decisions = Decision.objects.filter(territory.case_q("case__")).values_list("case_id", "orientations")
+    for case_id, orientations in decisions:
+        decided.setdefault(case_id, set()).update(orientations or ())
+    return {case_id: [o.value for o in Orientation if o.value in codes] for case_id, codes in decided.items()}
+
+
+def _tally_family(source: _Source, ctx: _Context, periods: list[Period], tally: _Tally) -> None:
+    """Count `source`'s rows of the year into `tally` (see `compute_cube`)."""
+    dated = source.dated
+    tomorrow = ctx.today + timedelta(days=1)
+    windows = [(p.code, p.start, min(p.end, tomorrow)) for p in periods]
+    # Columns: cell, group (or case, for orientations), dates, then per
+    # measure the value it counts and, when it has one, its condition.
+    columns: dict[str, object] = {"_cell": source.groupers["cell"]}
+    if ctx.dimension == "orientation" and source.orientation_ref is not None:
+        columns["_case"] = F(source.orientation_ref)
+    elif ctx.dimension is not None and ctx.dimension in source.groupers:
+        columns["_group"] = source.groupers[ctx.dimension]
+    columns["_on"] = F(dated.on)
+    if dated.until is not None:
+        columns["_until"] = F(dated.until)
+    measures = []  # (code, kind, value column, condition column or None)
+    for i, (code, measure) in enumerate(source.measures.items()):
+        kind = _DELAYS if measure.kind == "median" else _DISTINCT if measure.distinct else _COUNT
+        tally.kinds[code] = kind
+        expression = measure.expression
+        columns[f"_v{i}"] = F(expression) if isinstance(expression, str) else expression
+        condition = None
+        if measure.where is not None:
+            condition = f"_w{i}"
+            columns[condition] = ExpressionWrapper(measure.where, output_field=BooleanField())
+        measures.append((code, kind, f"_v{i}", condition))
+    names = list(columns)
+    at = {name: index for index, name in enumerate(names)}
+    rows = list(source.queryset.annotate(**columns).values_list(*names))
+    cell_at, case_at, group_at = at["_cell"], at.get("_case"), at.get("_group")
+    on, until = at["_on"], at.get("_until")
+    measures = [(code, kind, at[value], at.get(condition)) for code, kind, value, condition in measures]
+    first: dict[object, date] = {}
+    if dated.fresh:
+        # A youth (the unit the family's one measure counts) counts in a
+        # sub-period when not signalled before it: the year's rows hold all
+        # their signalements since the year began.
+        unit = measures[0][2]
+        for row in rows:
+            if row[unit] not in first or row[on] < first[row[unit]]:
+                first[row[unit]] = row[on]
+    buckets = tally.buckets
+    for row in rows:
+        cell = _group_key(row[cell_at])
+        tally.cells.add(cell)
+        groups: list[str | None] = [None]
+        if case_at is not None:
+            groups += tally.orientations.get(row[case_at], [])
+        elif group_at is not None:
+            group = _group_key(row[group_at])
+            if group is not None:
+                tally.groups.add(group)
+                groups.append(group)
+        # As in SQL: NULL is not counted, a NULL condition is false.
+        counted = [
+            (code, kind, row[value])
+            for code, kind, value, condition in measures
+            if row[value] is not None and (condition is None or row[condition])
+        ]
+        row_until = row[until] if until is not None else None
+        for period_code, start, end in windows:
+            if not dated.holds(row[on], row_until, start, end):
+                continue
+            if dated.fresh and first[row[measures[0][2]]] < start:
+                continue
+            for spec in (tally.spec, f"cell:{cell}"):
+                for group in groups:
+                    for code, kind, value in counted:
+                        key = (code, spec, period_code, group)
+                        if kind == _COUNT:
+                            buckets[key] = buckets.get(key, 0) + 1
+                        elif kind == _DISTINCT:
+                            buckets.setdefault(key, set()).add(value)
+                        else:
+                            buckets.setdefault(key, []).append(value)

@@ -13,9 +13,11 @@ from indicators.report import Report
 
 HEADER = ["Territoire", "Période", "Code", "Indicateur", "Ventilation", "Groupe", "Valeur", "Unité", "Masqué"]
 MASKING_NOTE = (
-    "Données agrégées, sans donnée nominative. Sous le niveau du partenariat, les effectifs inférieurs "
-    "à {threshold} sont remplacés par « < {threshold} », et une seconde valeur est masquée quand "
-    "une seule l'est dans une ligne de total, pour qu'aucune ne puisse se déduire par soustraction."
+    "Données agrégées, sans donnée nominative. Au niveau des cellules et des communes (partenariat "
+    "d'une seule commune ou d'une seule cellule), les effectifs inférieurs à {threshold} sont "
+    "remplacés par « < {threshold} », et d'autres valeurs sont masquées quand il le faut pour "
+    "qu'aucune ne puisse se déduire par soustraction, ni dans ce tableau ni en le rapprochant des "
+    "autres périodes de l'année (semestres, mois) ou des autres cellules du partenariat."
 )
 
 

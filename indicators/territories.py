@@ -9,11 +9,16 @@ A case belongs to a territory as follows (the rule every indicator uses):
 Cells and memberships (charter indicators) belong to a cell / partnership
 directly, and to an arrondissement / département when the cell covers at
 least one of its communes.
+
+Small counts are masked at commune and cell level (domain.md §5,
+`Territory.small_count_level`): a cell; a partnership whose perimeter is a
+single commune (a CLSPD: its figures are that commune's); a partnership with a
+single active cell (its figures are that cell's, or nearly).
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from casework.models import Arrondissement, Cell, Departement, Partnership
 
@@ -47,6 +52,10 @@ class Territory:
     departement_id: int | None = None  # for scoping; None for partnerships and cells
     partnership_id: int | None = None  # the cell's partnership, or the partnership itself
     code: str = ""  # a département's INSEE code, its key in specs
+    # A partnership's perimeter (see `with_perimeter`); None: not known, which
+    # `small_count_level` reads as small.
+    communes: int | None = None
+    active_cells: int | None = None
 
     @property
     def spec(self) -> str:
@@ -61,9 +70,18 @@ class Territory:
         return f"{KIND_LABELS[self.kind]} – {self.label}"
 
     @property
-    def below_partnership(self) -> bool:
-        """Small counts are masked below partnership level (domain.md §5)."""
-        return self.kind == "cell"
+    def small_count_level(self) -> bool:
+        """Whether this territory's counts are commune- or cell-level figures,
+        masked when small (domain.md §5): a cell, or a partnership covering a
+        single commune or with a single active cell. Arrondissements,
+        départements and wider partnerships publish their totals as they are."""
+        if self.kind == "cell":
+            return True
+        if self.kind != "partnership":
+            return False
+        return (
+            self.communes is None or self.active_cells is None or min(self.communes, self.active_cells) <= 1
+        )
 
     @property
     def child_dimension(self) -> str | None:
@@ -101,14 +119,34 @@ class Territory:
         )
 
 
-def territory_of(obj) -> Territory:
-    """The Territory for a Departement, Arrondissement, Partnership or Cell instance."""
+def with_perimeter(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """`partnerships` annotated with what `territory_of` needs (no query per partnership)."""
+    return partnerships.annotate(
+        perimeter_communes=Count("communes", distinct=True),
+        perimeter_active_cells=Count("cells", filter=Q(cells__is_active=True), distinct=True),
+    )
+
+
+def territory_of(obj, *, perimeter: bool = True) -> Territory:
+    """The Territory for a Departement, Arrondissement, Partnership or Cell instance.
+
+    A partnership not read through `with_perimeter` costs one query, unless
+    `perimeter` is False (its perimeter is then unknown: masked as small)."""
     if isinstance(obj, Departement):
         return Territory("departement", obj.pk, obj.name, departement_id=obj.pk, code=obj.code)
     if isinstance(obj, Arrondissement):
         return Territory("arrondissement", obj.pk, obj.name, departement_id=obj.departement_id)
     if isinstance(obj, Partnership):
-        return Territory("partnership", obj.pk, obj.name, partnership_id=obj.pk)
+        if perimeter and not hasattr(obj, "perimeter_communes"):
+            obj = with_perimeter(Partnership.objects.filter(pk=obj.pk)).get()
+        return Territory(
+            "partnership",
+            obj.pk,
+            obj.name,
+            partnership_id=obj.pk,
+            communes=getattr(obj, "perimeter_communes", None),
+            active_cells=getattr(obj, "perimeter_active_cells", None),
+        )
     if isinstance(obj, Cell):
         return Territory("cell", obj.pk, obj.name, partnership_id=obj.partnership_id)
     raise TypeError(f"Not a territory: {obj!r}")
@@ -124,8 +162,12 @@ def parse_territory(spec: str) -> Territory:
     else:
         if not key.isdigit():
             raise TerritoryError(INVALID_TERRITORY.format(spec=spec))
-        model = {"arrondissement": Arrondissement, "partnership": Partnership, "cell": Cell}[kind]
-        obj = model.objects.filter(pk=int(key)).first()
+        queryset = {
+            "arrondissement": Arrondissement.objects.all(),
+            "partnership": with_perimeter(Partnership.objects.all()),
+            "cell": Cell.objects.all(),
+        }[kind]
+        obj = queryset.filter(pk=int(key)).first()
     if obj is None:
         raise TerritoryNotFound(spec)
     return territory_of(obj)

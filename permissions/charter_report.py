@@ -56,9 +56,9 @@ times read in the local time zone (Europe/Paris).
   date is in the year (`PurgeReport.counts`).
 
 Small counts: nothing is masked. `indicators.suppression` masks counts of
-youths or of their measures *below partnership level*; every figure here is
-at partnership level or above, and the members are professionals, not
-youths (the suppression rules never mask counts of members either).
+youths or of their measures *at commune and cell level*; the figures here
+count professionals, not youths (the suppression rules never mask counts of
+members either).
 
 Percentages are None when their denominator is zero.
 """

@@ -1,5 +1,6 @@
-"""Small counts are masked below partnership level, and no masked figure can be
-worked out by subtraction within a report (indicators.suppression)."""
+"""Small counts are masked at commune and cell level, and no masked figure can be
+worked out by subtraction within a report (indicators.suppression; across
+reports: test_joint_suppression)."""
 
 import pytest
 
@@ -11,7 +12,7 @@ from indicators.territories import Territory, territory_of
 from tests.indicators.conftest import TODAY
 
 CELL = Territory("cell", 1, "Cellule", partnership_id=1)
-PARTNERSHIP = Territory("partnership", 1, "CLSPD", partnership_id=1)
+PARTNERSHIP = Territory("partnership", 1, "CLSPD", partnership_id=1, communes=3, active_cells=2)
 
 
 def masked(figures) -> dict:
@@ -51,7 +52,7 @@ def test_a_total_below_the_threshold_is_masked_with_its_groups():
     assert all(masked(suppress(rows, CELL)).values())
 
 
-def test_nothing_is_masked_at_partnership_level():
+def test_nothing_is_masked_for_a_partnership_of_several_communes_and_cells():
     rows = [("sex", Row("youths_signalled", None, 3)), ("sex", Row("youths_signalled", "F", 1))]
     rows += [("sex", Row("youths_signalled", "M", 2))]
     assert not any(masked(suppress(rows, PARTNERSHIP)).values())
