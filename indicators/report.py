@@ -25,7 +25,7 @@ from indicators.suppression import (
     suppress,
     threshold,
 )
-from indicators.territories import Territory, parse_territory
+from indicators.territories import Territory, parse_territory, small_partnership_keys
 
 
 def format_number(value: float) -> str:
@@ -218,7 +218,8 @@ def build_report(
         # Counts and medians are the joint mask's, computed then.
         figures, computed_at = joint.publish(rows, territory, period), joint.computed_at
     else:
-        figures, computed_at = suppress(rows, territory), timezone.now()
+        small = small_partnership_keys(territory) if child == "partnership" else frozenset()
+        figures, computed_at = suppress(rows, territory, small), timezone.now()
     return Report(
         territory=territory,
         period=period,

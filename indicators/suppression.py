@@ -9,9 +9,11 @@ Rules, in plain language:
    covering a single commune (a CLSPD) or having a single active cell
    (`Territory.small_count_level`); the cells a partnership is split into as
    well. Other partnerships, arrondissements and départements publish their
-   own figures as they are, and so does the split of an arrondissement or a
-   département by partnership. Counts of cells and of members (charter
-   indicators) are not about youths and are never masked.
+   own figures as they are. In the split of an arrondissement or a
+   département by partnership, the figures of the commune- or cell-level
+   partnerships are masked as in their own reports (and, by rule 2, another
+   partnership's when one would be alone). Counts of cells and of members
+   (charter indicators) are not about youths and are never masked.
 2. **Secondary suppression.** No masked figure may be worked out by
    subtraction. Every additive relation is a *line* (a total and its parts):
    the groups of a breakdown, the cells of a partnership, the closure reasons
@@ -80,11 +82,24 @@ def _is_count(indicator: str) -> bool:
     return INDICATORS[indicator].suppressible and INDICATORS[indicator].kind == "count"
 
 
-def _maskable(key: Key, territory: Territory) -> bool:
-    indicator, dimension, _ = key
+def _maskable(key: Key, territory: Territory, small_partnerships: frozenset[str] = frozenset()) -> bool:
+    """Whether `key` is masked when small (rule 1)."""
+    indicator, dimension, group = key
     if not _is_count(indicator):
         return False
+    if dimension == "partnership":
+        return group in small_partnerships
     return territory.small_count_level or dimension == "cell"
+
+
+def _hideable(key: Key, territory: Territory, small_partnerships: frozenset[str]) -> bool:
+    """Whether `key` may be masked to protect another figure (rule 2): what
+    rule 1 masks, and any partnership of a split that holds a small one (a
+    lone masked partnership would be its territory's total minus the others)."""
+    if _maskable(key, territory, small_partnerships):
+        return True
+    indicator, dimension, _ = key
+    return bool(small_partnerships) and dimension == "partnership" and _is_count(indicator)
 
 
 def _lines(keys: list[Key]) -> list[Line]:
@@ -112,9 +127,17 @@ def _lines(keys: list[Key]) -> list[Line]:
     return lines
 
 
-def _solve(values: dict, maskable: Callable[[Hashable], bool], lines: list[Line]) -> set:
+def _solve(
+    values: dict,
+    maskable: Callable[[Hashable], bool],
+    lines: list[Line],
+    hideable: Callable[[Hashable], bool] | None = None,
+) -> set:
     """Primary then secondary suppression (rules 1 and 2) of `values` (keys in
-    display order) along `lines`: the set of masked keys."""
+    display order) along `lines`: the set of masked keys. `maskable` says
+    which figures are masked when small; `hideable` (default: the same) which
+    may be masked to protect another."""
+    hideable = hideable or maskable
     limit = threshold()
     masked = {k for k, v in values.items() if maskable(k) and (v or 0) < limit}
     order = {k: i for i, k in enumerate(values)}
@@ -135,10 +158,10 @@ def _solve(values: dict, maskable: Callable[[Hashable], bool], lines: list[Line]
             pending.discard(index)
             if sum(k in masked for k in (total, *parts)) != 1:
                 continue
-            candidates = [k for k in parts if k not in masked and maskable(k)]
+            candidates = [k for k in parts if k not in masked and hideable(k)]
             if candidates:
                 new = min(candidates, key=lambda k: (values[k] or 0, order[k]))
-            elif total not in masked and maskable(total):
+            elif total not in masked and hideable(total):
                 new = total
             else:
                 continue  # nothing maskable left: every other figure is public anyway
@@ -156,15 +179,27 @@ def _report_values(rows: list[tuple[str | None, Row]]) -> dict[Key, int | float 
     return values
 
 
-def suppress(rows: list[tuple[str | None, Row]], territory: Territory) -> list[Figure]:
+def suppress(
+    rows: list[tuple[str | None, Row]],
+    territory: Territory,
+    small_partnerships: frozenset[str] = frozenset(),
+) -> list[Figure]:
     """Mask `rows` — (dimension, Row) pairs of one report — for publication.
 
     Rows with group None are totals (their dimension is ignored and they are
-    merged across breakdowns). Returns figures in the order rows came.
+    merged across breakdowns). `small_partnerships`: the group keys of the
+    commune- or cell-level partnerships in a split by partnership
+    (`territories.small_partnership_keys`). Returns figures in the order rows
+    came.
     """
     values = _report_values(rows)
     keys = list(values)
-    masked = _solve(values, lambda k: _maskable(k, territory), _lines(keys))
+    masked = _solve(
+        values,
+        lambda k: _maskable(k, territory, small_partnerships),
+        _lines(keys),
+        lambda k: _hideable(k, territory, small_partnerships),
+    )
     figures = []
     for key in keys:
         indicator, dimension, group = key

@@ -127,6 +127,18 @@ def with_perimeter(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]
     )
 
 
+def small_partnership_keys(territory: Territory) -> frozenset[str]:
+    """Group keys (pks as strings) of the partnerships of `territory` whose
+    figures are commune- or cell-level (`Territory.small_count_level`): in an
+    arrondissement's or a département's split by partnership, their small
+    counts are masked like in their own reports. One query."""
+    if territory.kind not in ("departement", "arrondissement"):
+        return frozenset()
+    return frozenset(
+        str(p.pk) for p in with_perimeter(territory.partnerships()) if territory_of(p).small_count_level
+    )
+
+
 def territory_of(obj, *, perimeter: bool = True) -> Territory:
     """The Territory for a Departement, Arrondissement, Partnership or Cell instance.
 

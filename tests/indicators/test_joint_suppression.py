@@ -326,3 +326,42 @@ def test_a_report_is_reused_only_with_its_joint_mask(plan):
         again = published_report(cell, period)
     assert again.computed_at > first.computed_at
     assert again.figures == first.figures  # same data, same mask
+
+
+def test_a_departement_split_masks_commune_level_partnerships(beaurains):
+    """In 2025, the département's split by partnership: CLSPD de Beaurains (one commune)
+    4 youths, CISPD de Lens-Liévin (one cell) none, CLSPD d'Arras 19."""
+    w = world()
+    arras, lens = w["partnerships"]["arras"], w["partnerships"]["lens"]
+    report = build_report(parse_territory("departement:62"), parse_period(YEAR), today=TODAY)
+    split = {
+        f.group: f
+        for f in report.figures
+        if f.indicator == "youths_signalled" and f.dimension == "partnership"
+    }
+
+    assert split[str(beaurains.pk)].suppressed and split[str(beaurains.pk)].value is None
+    assert split[str(lens.pk)].suppressed
+    assert split[str(arras.pk)].value == 19  # a partnership of several communes and cells
+    assert report.figure("youths_signalled").value == 23  # the département publishes its total
+
+
+def test_a_lone_small_partnership_takes_another_with_it_in_a_split():
+    """Département total 23 = a wide partnership's 19 + a one-commune CLSPD's 4: masking the
+    4 alone would leave it as 23 - 19."""
+    from indicators.engine import Row
+    from indicators.suppression import suppress
+
+    rows = [
+        (None, Row("youths_signalled", None, 23)),
+        ("partnership", Row("youths_signalled", "1", 19)),
+        ("partnership", Row("youths_signalled", "2", 4)),
+    ]
+    world()
+    departement = parse_territory("departement:62")
+    figures = {f.group: f for f in suppress(rows, departement, frozenset({"2"}))}
+
+    assert figures["2"].suppressed and figures["1"].suppressed
+    assert figures[None].value == 23
+    # Without a small partnership in it, a split publishes everything.
+    assert not any(f.suppressed for f in suppress(rows, departement))
