@@ -109,6 +109,27 @@ def test_task_list_filters_on_the_kind_of_task_and_its_status(client, signal, co
     assert listed(flow_task=examen, status=STATUS.DONE) == {(classified, STATUS.DONE)}
 
 
+def test_task_list_pages_list_the_same_tasks_with_or_without_a_query_string(client, signal, coord):
+    """The first page (no query string) and the next ones list the open tasks alike."""
+    client.force_login(coord)
+    cases = [signal(last_name=f"Page{n}") for n in range(27)]
+    for case in cases[:2]:
+        task_complete(task=the_task(case, "examen"), user=coord, data=CLASSEMENT)
+
+    first = client.get(reverse("case:task_list"))
+    second = client.get(reverse("case:task_list"), {"page": 2})
+
+    count = first.context["paginator"].count
+    assert second.status_code == 200 and second.context["paginator"].count == count
+    listed = [*first.context["page_obj"], *second.context["page_obj"]]
+    assert len(listed) == count and not any(task.finished for task in listed)
+    assert {task.process.caseprocess.case for task in listed if task.flow_task.name == "examen"} == set(
+        cases[2:]
+    )
+    last = second.context["paginator"].num_pages
+    assert client.get(reverse("case:task_list"), {"page": last + 1}).status_code == 404
+
+
 # 11 queries: session, user, seats, the page's count, its rows, the inbox and
 # queue badges, the bell, the session write (3).
 ARCHIVE_QUERIES = 12

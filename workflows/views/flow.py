@@ -265,6 +265,11 @@ class ArchiveView(TaskColumnsMixin, FlowArchiveListView):
 class TaskListView(TaskColumnsMixin, DashboardTaskListView):
     title = "Tâches"
     filterset_class = TaskListFilter
+    # The filter set is bound on every page, the first one too (no query
+    # string): unbound, django-filter applied no filter, so page 1 listed
+    # every task, done ones included, and page 2 (bound by `?page=2`) the
+    # open ones only: another count, and a 404 past their last page.
+    filterset_initial = {"finished": ""}
 
     def get_queryset(self):
         return _scoped(super().get_queryset(), self.request)
