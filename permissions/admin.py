@@ -45,7 +45,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, unquote
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import router
 from django.shortcuts import redirect
 from django.utils.text import capfirst
@@ -103,6 +103,27 @@ MANAGED_GROUP_NAME_REFUSED = (
     "« institution: ») : leurs membres lisent des situations, selon leur siège et la charte signée. "
     "Choisissez un autre nom."
 )
+
+
+PERMISSION_VERBS = {"add": "ajouter", "change": "modifier", "delete": "supprimer", "view": "voir"}
+
+
+def permission_label(permission: Permission) -> str:
+    """« Suivi des situations | jeune | Peut voir »: Django stores its default
+    permissions' names in English (« Can view jeune »); other names are kept."""
+    action, _, model = permission.codename.partition("_")
+    verb = PERMISSION_VERBS.get(action) if model == permission.content_type.model else None
+    return f"{permission.content_type} | {f'Peut {verb}' if verb else permission.name}"
+
+
+class FrenchPermissionLabels:
+    """Mixin: permissions are listed with French labels (`permission_label`)."""
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label
+        return field
 
 
 def reserved_to_superusers(account: User) -> bool:
@@ -285,7 +306,7 @@ class InstitutionAdmin(SiteModelAdmin):
 
 
 @admin.register(User)
-class AccountAdmin(CountsOnlyDeletion, UserAdmin):
+class AccountAdmin(CountsOnlyDeletion, FrenchPermissionLabels, UserAdmin):
     list_display = ["username", "last_name", "first_name", "institution", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "institution__kind"]
     fieldsets = (
@@ -390,7 +411,7 @@ class AccountGroupForm(forms.ModelForm):
 
 
 @admin.register(Group)
-class AccountGroupAdmin(CountsOnlyDeletion, GroupAdmin):
+class AccountGroupAdmin(CountsOnlyDeletion, FrenchPermissionLabels, GroupAdmin):
     """Groups of the account managers' own making; the managed ones (written by
     `user_sync_groups` only) are neither listed, changed nor deleted here."""
 

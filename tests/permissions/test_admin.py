@@ -629,3 +629,10 @@ def test_a_new_partnership_or_cell_has_its_managed_group_from_the_start(client, 
     new_cell = Cell.objects.get(name="Béthune – centre")
     assert Group.objects.filter(name=f"partenariat:{partnership.pk}:coordonnateurs").exists()
     assert Group.objects.filter(name=f"cellule:{new_cell.pk}:membres-signataires").exists()
+
+
+def test_permissions_are_offered_with_french_labels(client, superuser):
+    for page in ("/admin/auth/group/add/", f"/admin/casework/user/{superuser.pk}/change/"):
+        html = unescape(client.get(page).content.decode())
+        assert "| jeune | Peut voir" in html, page
+        assert "Can view" not in html and "Can add" not in html, page
