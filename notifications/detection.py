@@ -42,10 +42,23 @@ def _latest(queryset: QuerySet, field: str) -> Subquery:
     return Subquery(queryset.order_by(f"-{field}").values(field)[:1], output_field=DateField())
 
 
-def _human_activity() -> QuerySet[JournalEntry]:
-    """Journal entries written by a person. System entries (the scan's own
+# What counts as activity in a follow-up (domain.md §3: "alert after 30 days
+# without contact"): the référent's contacts and actions, bilans, the
+# information of the person, the measures' results. Not the cell's handling
+# of the case (putting it on a séance's agenda, a disclosure, a duplicate
+# warning): escalating a stall to the séance would otherwise clear it.
+FOLLOW_UP_KINDS = (
+    JournalEntry.Kind.CONTACT,
+    JournalEntry.Kind.BILAN,
+    JournalEntry.Kind.INFORMATION,
+    JournalEntry.Kind.MEASURE,
+)
+
+
+def _follow_up_activity() -> QuerySet[JournalEntry]:
+    """Follow-up entries written by a person. System entries (the scan's own
     stalled/unstalled entries, automatic jobs) have no actor and never count."""
-    return JournalEntry.objects.filter(case=OuterRef("pk"), actor__isnull=False)
+    return JournalEntry.objects.filter(case=OuterRef("pk"), actor__isnull=False, kind__in=FOLLOW_UP_KINDS)
 
 
 def examen() -> QuerySet[Case]:
@@ -79,7 +92,9 @@ def contact_gap() -> QuerySet[Case]:
         _in_follow_up()
         .filter(Exists(following))
         .annotate(
-            anchor=Coalesce(_latest(_human_activity(), "occurred_on"), _latest(following, "first_contact_on"))
+            anchor=Coalesce(
+                _latest(_follow_up_activity(), "occurred_on"), _latest(following, "first_contact_on")
+            )
         )
     )
 

@@ -102,13 +102,20 @@ def daily_digest_recipients() -> list[int]:
 
 @transaction.atomic
 def digest_send_daily(*, user_id: int, day: date) -> bool:
-    """Send `user_id` one email listing their notifications not yet emailed; once per day."""
+    """Send `user_id` one email listing their notifications not yet emailed whose
+    stall is still open; once per day."""
     if not _ledger(f"daily:{user_id}:{day.isoformat()}"):
         return False
     recipient = User.objects.filter(pk=user_id).first()
     if recipient is None:
         return False
-    notifications = _claim(notifications_for(recipient))  # see notification_send_email
+    claimed = _claim(notifications_for(recipient))  # see notification_send_email
+    # A stall that ended since (activity resumed, case closed) is no longer
+    # worth a reminder: it is left out, and settled so that no digest waits on it.
+    notifications = [n for n in claimed if n.flag.cleared_at is None and n.case.is_open]
+    settled = [n.pk for n in claimed if n not in notifications]
+    if settled:
+        Notification.objects.filter(pk__in=settled).update(emailed_at=timezone.now())
     if not notifications or not recipient.email:
         return False
     _send(

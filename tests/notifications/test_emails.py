@@ -7,10 +7,15 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from notifications.emails import digest_send_daily, digest_send_weekly, weekly_digest_targets
+from notifications.emails import (
+    daily_digest_recipients,
+    digest_send_daily,
+    digest_send_weekly,
+    weekly_digest_targets,
+)
 from notifications.models import EmailMode, Notification
 from notifications.services import notification_preference_set, stalls_scan
-from tests.notifications.conftest import at, days, following
+from tests.notifications.conftest import at, days, decide, following
 
 NOMINATIVE = ["Yanis", "Dubreuil", "DUBREUIL", "14/03/2010", "2010-03-14", "14 mars 2010", "14.03.2010"]
 
@@ -134,3 +139,19 @@ def test_no_daily_digest_tells_a_stall_the_recipient_may_not_read(
     assert digest_send_daily(user_id=unsigned.pk, day=days(31)) is False
     assert mail.outbox == []
     assert Notification.objects.filter(recipient=unsigned, emailed_at__isnull=True).exists()
+
+
+def test_the_daily_digest_leaves_out_stalls_that_ended_since(
+    case, coord, eager, django_capture_on_commit_callbacks
+):
+    notification_preference_set(user=coord, email_mode=EmailMode.DAILY)
+    with django_capture_on_commit_callbacks(execute=True):
+        stalls_scan(now=at(days(30)))
+    decide(case, days(31))  # examined the next morning
+    stalls_scan(now=at(days(31)))
+
+    assert digest_send_daily(user_id=coord.pk, day=days(31)) is False
+    assert mail.outbox == []
+    # Settled: no later digest waits on it.
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    assert coord.pk not in daily_digest_recipients()

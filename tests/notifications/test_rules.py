@@ -188,3 +188,23 @@ def test_referent_rules_pause_while_the_bilan_waits_for_its_examen(case, referen
     Case.objects.filter(pk=case.pk).update(status=Case.Status.BILAN)
     stalls_scan(now=at(days(100)))
     assert "first_contact" not in open_rules(case)
+
+
+def test_putting_a_stalled_case_on_the_agenda_is_not_follow_up_activity(case, referent, coord):
+    """Escalation writes the cell's handling in the journal (agenda, disclosure): the référent's
+    silence goes on, and so does the stall."""
+    from casework.services.journal import journal_log
+
+    following(case, referent, accepted_on=days(20), first_contact_on=days(22))
+    contact(case, referent, days(22))
+    assert_stalls_on(case, "contact_gap", days(52))
+
+    journal_log(
+        case=case, actor=coord, kind="other", summary="Inscrite à l'ordre du jour", occurred_on=days(53)
+    )
+    stalls_scan(now=at(days(54)))
+    assert "contact_gap" in open_rules(case)
+
+    contact(case, referent, days(55))
+    stalls_scan(now=at(days(56)))
+    assert "contact_gap" not in open_rules(case)
