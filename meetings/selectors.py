@@ -21,6 +21,7 @@ from viewflow.workflow.status import STATUS
 
 from casework.models import Case, Cell, Membership, PendingStep, User
 from meetings.models import AgendaItem, Attendance, Seance
+from notifications.detection import review_clock
 from notifications.models import StallLevel
 from notifications.selectors import cases_for_next_agenda
 from permissions.access import signed_coordinated_partnerships
@@ -216,7 +217,11 @@ def agenda_proposals(seance: Seance, user, *, long_running_page=1) -> AgendaProp
         visible_cases(user)
         .filter(cell=seance.cell, status__in=Case.OPEN_STATUSES)
         .exclude(pk__in=seance.items.values("case_id"))
-        .annotate(awaits_examen=_open_task("examen"), awaits_bilan=_open_task("examen_bilan"))
+        .annotate(
+            awaits_examen=_open_task("examen"),
+            awaits_bilan=_open_task("examen_bilan"),
+            review_since=review_clock(),
+        )
         .select_related("youth")
         .order_by("signaled_on", "reference")
     )
@@ -237,7 +242,7 @@ def agenda_proposals(seance: Seance, user, *, long_running_page=1) -> AgendaProp
         if case.pk in stalled:
             kinds.append(AgendaItem.Kind.STALLED)
             reasons.extend(stalled[case.pk])
-        if case.signaled_on <= review_before:
+        if case.review_since <= review_before:
             kinds.append(AgendaItem.Kind.REVIEW)
             reasons.append(LONG_RUNNING_REASON)
         if not kinds and carried is not None and carried.task_node is None:
@@ -248,7 +253,7 @@ def agenda_proposals(seance: Seance, user, *, long_running_page=1) -> AgendaProp
     due.sort(key=lambda p: (p.carried_from is None, _KIND_ORDER[p.kind]))
     page = page_of(
         WindowCountPaginator(
-            candidates.filter(signaled_on__lte=review_before).exclude(due_rule), LONG_RUNNING_SHOWN
+            candidates.filter(review_since__lte=review_before).exclude(due_rule), LONG_RUNNING_SHOWN
         ),
         long_running_page,
     )
@@ -285,7 +290,11 @@ def current_kind(case: Case, user) -> str | None:
     """The kind a case is put on an agenda with today (None: `user` does not see it)."""
     annotated = (
         visible_cases(user, Case.objects.filter(pk=case.pk))
-        .annotate(awaits_examen=_open_task("examen"), awaits_bilan=_open_task("examen_bilan"))
+        .annotate(
+            awaits_examen=_open_task("examen"),
+            awaits_bilan=_open_task("examen_bilan"),
+            review_since=review_clock(),
+        )
         .first()
     )
     if annotated is None:

@@ -470,7 +470,10 @@ def agenda_item_decide(*, item: AgendaItem, data: dict, by) -> AgendaItem:
     item.decided_by = by
     item.save()
     _mark_held(seance)
-    _journal(case, by, seance, f"Décision de la séance du {seance.label_date} : {summary}", item)
+    # A review outcome (stalled or long-running case) is the cell's review of
+    # the case: the 12-month review clock restarts there (notifications.detection).
+    review = {"review": codes["outcome"]} if item.task_node is None else {}
+    _journal(case, by, seance, f"Décision de la séance du {seance.label_date} : {summary}", item, **review)
     return item
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from django.db.models import DateField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 
 from casework.models import Bilan, Case, JournalEntry, MeasureStatus, ReferentDesignation
 from notifications.rules import RULES_BY_CODE, Delays, StallRule
@@ -124,11 +124,23 @@ def bilan_examen() -> QuerySet[Case]:
     return _open_cases().filter(Exists(waiting)).annotate(anchor=_earliest(waiting, "presented_on"))
 
 
-def case_review() -> QuerySet[Case]:
+def review_clock():
+    """When the outer case's 12-month review clock started: its signalement,
+    or later the cell's last look at the whole case — a bilan it examined and
+    prolonged, or a review decided at a séance (meetings: a stalled or
+    long-running case, journalled with `data.review`)."""
     prolonged = Bilan.objects.filter(
         case=OuterRef("pk"), cell_decision=Bilan.CellDecision.PROLONGER, examined_on__isnull=False
     )
-    return _open_cases().annotate(anchor=Coalesce(_latest(prolonged, "examined_on"), F("signaled_on")))
+    reviewed = JournalEntry.objects.filter(case=OuterRef("pk"), data__has_key="review")
+    return Greatest(
+        Coalesce(_latest(prolonged, "examined_on"), F("signaled_on")),
+        Coalesce(_latest(reviewed, "occurred_on"), F("signaled_on")),
+    )
+
+
+def case_review() -> QuerySet[Case]:
+    return _open_cases().annotate(anchor=review_clock())
 
 
 CANDIDATES: dict[str, Callable[[], QuerySet[Case]]] = {

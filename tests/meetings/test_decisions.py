@@ -9,6 +9,7 @@ from casework.models import Case, JournalEntry
 from casework.services.errors import ServiceError
 from meetings import selectors, services
 from meetings.models import AgendaItem, Seance
+from notifications.detection import review_clock
 from tests.meetings.conftest import DAY, TODAY
 from tests.workflows.helpers import active_tasks, journal_kinds, the_task
 from workflows.services import task_complete
@@ -170,3 +171,16 @@ def test_closing_needs_every_item_decided_or_postponed(held, coord, signal):
     with pytest.raises(ServiceError, match="close"):
         services.agenda_item_move(item=seance.items.get(case=b), position=1, by=coord)
     assert JournalEntry.objects.filter(case=a, data__seance=seance.pk).count() == 2
+
+
+def test_a_review_restarts_the_twelve_months(held, plan, coord, signal):
+    """Reviewed by the cell, a long-running case is not proposed for review again at the next
+    séance, and the stall scan's 12-month clock starts at the review."""
+    case = signal(signaled_on=TODAY - timedelta(days=400))
+    task_complete(task=the_task(case, "examen"), user=coord, data={**ORIENT, "decided_on": TODAY - 300 * DAY})
+    seance = held(case)
+    services.agenda_item_decide(item=seance.items.get(), data={"outcome": "poursuivi"}, by=coord)
+
+    next_seance = plan(TODAY + 30 * DAY)
+    assert case.pk not in {p.case.pk for p in selectors.agenda_proposals(next_seance, coord).shown}
+    assert Case.objects.annotate(since=review_clock()).get(pk=case.pk).since == TODAY
