@@ -41,6 +41,12 @@ INVALID_PERIOD = (
 )
 
 
+# Years an indicator may be asked for: the plans go back to the 2000s; year 0
+# or 9999 would not even make a date.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+YEAR_OUT_OF_RANGE = "Période invalide « {code} » : l'année doit être comprise entre {low} et {high}."
+
+
 class PeriodError(ValueError):
     """A malformed period code. The message is French."""
 
@@ -92,6 +98,8 @@ def parse_period(code: str) -> Period:
     if not match:
         raise PeriodError(INVALID_PERIOD.format(code=code))
     year = int(match["year"])
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise PeriodError(YEAR_OUT_OF_RANGE.format(code=code, low=MIN_YEAR, high=MAX_YEAR))
     if match["semester"]:
         start = date(year, 1 if match["semester"] == "1" else 7, 1)
         return Period(

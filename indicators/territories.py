@@ -172,7 +172,7 @@ def parse_territory(spec: str) -> Territory:
     if kind == "departement":
         obj = Departement.objects.filter(code=key).first()
     else:
-        if not key.isdigit():
+        if not key.isdecimal():
             raise TerritoryError(INVALID_TERRITORY.format(spec=spec))
         queryset = {
             "arrondissement": Arrondissement.objects.all(),

@@ -92,7 +92,7 @@ class MembershipStartForm(forms.Form):
         self.more_accounts = len(offered) > ACCOUNT_CHOICES_CAP
         offered = offered[:ACCOUNT_CHOICES_CAP]
         chosen = self.data.get(self.add_prefix("user")) if self.is_bound else None
-        if chosen and str(chosen).isdigit() and int(chosen) not in {account.pk for account in offered}:
+        if chosen and str(chosen).isdecimal() and int(chosen) not in {account.pk for account in offered}:
             # The account already chosen stays listed (first) when the form comes back with an error.
             offered = [*accounts.filter(pk=chosen), *offered][:ACCOUNT_CHOICES_CAP]
         field.offered = offered

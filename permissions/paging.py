@@ -31,9 +31,14 @@ class ListSlice:
     stall_counts: dict[str, int]
 
 
+# Past any real list (a billion pages) and within the database's integers
+# once multiplied by a page size: a larger number is a page past the end.
+MAX_PAGE_NUMBER = 10**9
+
+
 def _page_number(number) -> int:
     try:
-        return max(1, int(number))
+        return min(max(1, int(number)), MAX_PAGE_NUMBER)
     except (TypeError, ValueError):
         return 1
 

@@ -283,6 +283,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Password guessing on the token endpoint (per client IP).
     "DEFAULT_THROTTLE_RATES": {"api-token": "10/minute"},
+    # Throttles count per client address behind the same proxies as axes and
+    # the access log; otherwise each forged X-Forwarded-For got its own quota.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Veille jeunes — API",

@@ -43,7 +43,7 @@ def item_add(request: HttpRequest, pk: int) -> HttpResponse:
     seance = selectors.get_managed_seance(request.user, pk)
     cases = visible_cases(request.user).filter(cell=seance.cell)
     if "case" in request.POST:
-        case = cases.filter(pk=request.POST["case"]).first() if request.POST["case"].isdigit() else None
+        case = cases.filter(pk=request.POST["case"]).first() if request.POST["case"].isdecimal() else None
         kind = request.POST.get("kind") or None
     else:
         form = AddCaseForm(request.POST)

@@ -36,7 +36,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     flags = visible_stall_flags(request.user)
     cells = cells_showing_cases(request.user)
     cell_id = request.GET.get("cellule", "")
-    if cell_id.isdigit():
+    if cell_id.isdecimal():
         flags = flags.filter(case__cell_id=int(cell_id))
     counts = stall_counts(flags)
     rule = request.GET.get("motif", "")

@@ -30,7 +30,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def notification_mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()] or None
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdecimal()] or None
     count = services.notifications_mark_read(user=request.user, ids=ids)
     messages.success(
         request,

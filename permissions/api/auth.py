@@ -2,6 +2,7 @@
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -33,7 +34,7 @@ class TokenSerializer(AuthTokenSerializer):
         label="Code à usage unique",
         required=False,
         write_only=True,
-        help_text="Obligatoire quand la double authentification est activée (REQUIRE_2FA).",
+        help_text="Obligatoire quand la double authentification est exigée.",
     )
 
     def validate(self, attrs):
@@ -49,6 +50,13 @@ class TokenSerializer(AuthTokenSerializer):
         return attrs
 
 
+@extend_schema(
+    summary="Obtenir un jeton d'accès",
+    description=(
+        "Envoyer l'identifiant, le mot de passe et, si la double authentification est exigée, le code "
+        "à usage unique ; le jeton reçu s'utilise dans l'en-tête `Authorization: Token …`."
+    ),
+)
 class TokenView(ObtainAuthToken):
     """`POST {"username", "password"[, "otp"]}` → `{"token": "…"}`; use it as `Authorization: Token …`."""
 
@@ -64,7 +72,9 @@ class TokenView(ObtainAuthToken):
         # DRF reports as "wrong credentials"; say what happens instead, as the
         # HTML login's lockout page does (no account existence is revealed:
         # failures are counted per username, known or not, and per address).
-        if AxesProxyHandler.is_locked(request._request, {"username": request.data.get("username", "")}):
+        # A JSON body may be a list or a string: the serializer answers 400 then.
+        username = request.data.get("username", "") if hasattr(request.data, "get") else ""
+        if AxesProxyHandler.is_locked(request._request, {"username": username}):
             return Response({"detail": locked_out_message()}, status=status.HTTP_403_FORBIDDEN)
         return super().post(request, *args, **kwargs)
 

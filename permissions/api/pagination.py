@@ -9,10 +9,9 @@ and 404 for a page number that is not one or lies past the end.
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 
-from permissions.paging import list_slice
+from permissions.paging import MAX_PAGE_NUMBER, list_slice
 
 # Past any real page: list_slice then answers the last one.
-_BEYOND_LAST = 10**9
 
 
 class CasePagination(PageNumberPagination):
@@ -26,8 +25,8 @@ class CasePagination(PageNumberPagination):
         asked = request.query_params.get(self.page_query_param) or "1"
         last = asked in self.last_page_strings
         if last:
-            number = _BEYOND_LAST
-        elif asked.isdigit() and int(asked) >= 1:
+            number = MAX_PAGE_NUMBER
+        elif asked.isdecimal() and int(asked) >= 1:
             number = int(asked)
         else:
             raise NotFound(self.invalid_page_message)

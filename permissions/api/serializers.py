@@ -67,7 +67,7 @@ class CaseSerializer(serializers.Serializer):
     stalled_reasons = serializers.ListField(
         child=serializers.ChoiceField(choices=RULE_CHOICES),
         required=False,
-        help_text="Codes des motifs de blocage ouverts (notifications.rules), le plus ancien d'abord.",
+        help_text="Codes des motifs de blocage ouverts, le plus ancien d'abord.",
     )
     referent = serializers.DictField(required=False, allow_null=True)
     bilans = serializers.ListField(child=serializers.DictField(), required=False)

@@ -136,7 +136,11 @@ class CaseAccessLog(generics.GenericAPIView):
     serializer_class = AccessLogSerializer
     queryset = AccessLog.objects.none()  # for the schema; rows come from access_log_for_case
 
-    @extend_schema(summary="Journal des accès à une situation", responses=AccessLogSerializer(many=True))
+    @extend_schema(
+        summary="Journal des accès à une situation",
+        description="Qui a consulté la situation, quand et sous quelle forme : pour ses coordonnateurs.",
+        responses=AccessLogSerializer(many=True),
+    )
     def get(self, request, pk: int):
         case = get_coordinated_case_for_user(request.user, pk)
         page = self.paginate_queryset(access_log_for_case(case))

@@ -75,7 +75,7 @@ def list_filters(cases: QuerySet[Case], params, readable) -> QuerySet[Case]:
         hidden.append(Q(motifs__code=params["motif"]))
     if params.get("profil") in Profil.values:
         hidden.append(Q(profil=params["profil"]))
-    if params.get("cellule", "").isdigit():
+    if params.get("cellule", "").isdecimal():
         hidden.append(Q(cell_id=int(params["cellule"])))
     if params.get("retard") == "1":
         hidden.append(overdue_exists())
