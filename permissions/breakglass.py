@@ -14,7 +14,11 @@ Rules, in plain language:
 - Every read through a grant is logged with the reason "bris de glace"
   (permissions.access_log); requests, decisions and uses are listed for the
   coordinators and the DPO (`grants_for_review`, `uses_of`).
-- Each request and decision is journaled on the case.
+- A coordinator may withdraw an approved grant before its term
+  (`breakglass_revoke`, with a reason): its `expires_at` becomes the time of
+  withdrawal, so access ends at once, by the same read-time comparison. The
+  reason goes to the case journal only.
+- Each request, decision and withdrawal is journaled on the case.
 """
 
 from datetime import timedelta
@@ -22,7 +26,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from casework.models import Case, JournalEntry
@@ -42,6 +47,11 @@ ALREADY_ACTIVE = "Vous disposez déjà d'un accès complet temporaire à cette s
 NOT_PENDING = "Cette demande a déjà été traitée."
 NOT_COORDINATOR = "Seul un coordonnateur du partenariat, signataire de la charte, peut décider."
 OWN_REQUEST = "Vous ne pouvez pas décider de votre propre demande."
+NOT_ACTIVE = "Cet accès a déjà pris fin."
+NOT_COORDINATOR_REVOKE = (
+    "Seul un coordonnateur du partenariat, signataire de la charte, peut retirer un accès."
+)
+REVOKE_REASON_REQUIRED = "Indiquez pourquoi l'accès est retiré, sans nom."
 
 
 def _clean_reason(reason: str) -> str:
@@ -128,9 +138,44 @@ def breakglass_refuse(*, grant: BreakGlassGrant, by, note: str = "") -> BreakGla
     return grant
 
 
+@transaction.atomic
+def breakglass_revoke(*, grant: BreakGlassGrant, by, reason: str) -> BreakGlassGrant:
+    """Withdraw an approved grant before its term: access ends at once (`expires_at` becomes
+    now; reads compare it with their own time). A signed coordinator of the case's
+    partnership only, with a reason (journaled on the case, as the request's)."""
+    grant = BreakGlassGrant.objects.select_for_update().select_related("case").get(pk=grant.pk)
+    if not is_signed_coordinator(by, grant.case.partnership):
+        raise ServiceError(NOT_COORDINATOR_REVOKE)
+    now = timezone.now()
+    if grant.status != BreakGlassGrant.Status.APPROVED or grant.expires_at <= now:
+        raise ServiceError(NOT_ACTIVE)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ServiceError(REVOKE_REASON_REQUIRED)
+    grant.expires_at = now
+    grant.save(update_fields=["expires_at"])
+    journal_log(
+        case=grant.case,
+        actor=by,
+        kind=JournalEntry.Kind.OTHER,
+        summary=f"Bris de glace retiré à {grant.requested_by} avant son terme",
+        note=reason,
+        data={"break_glass": grant.pk, "revoked": True},
+    )
+    return grant
+
+
 def grants_for_review(user) -> QuerySet[BreakGlassGrant]:
     """Requests and grants of the partnerships `user` oversees (coordinator or DPO), each with
-    `uses`: the number of reads made under it."""
+    `uses`: the number of reads made under it, and `revoked_at`: when a coordinator withdrew
+    it before its term (None otherwise)."""
+    revoked_at = (
+        JournalEntry.objects.filter(case=OuterRef("case"), data__revoked=True)
+        .annotate(grant_id=Cast(KeyTextTransform("break_glass", "data"), IntegerField()))
+        .filter(grant_id=OuterRef("pk"))
+        .order_by("at")
+        .values("at")[:1]
+    )
     uses = (
         AccessLog.objects.filter(
             case=OuterRef("case"),
@@ -148,7 +193,9 @@ def grants_for_review(user) -> QuerySet[BreakGlassGrant]:
         BreakGlassGrant.objects.filter(case__partnership__in=overseen_partnerships(user))
         .exclude(case__status=Case.Status.PURGE)
         .select_related("case", "case__cell", "requested_by", "requested_by__institution", "decided_by")
-        .annotate(uses=Coalesce(Subquery(uses, output_field=IntegerField()), 0))
+        .annotate(
+            uses=Coalesce(Subquery(uses, output_field=IntegerField()), 0), revoked_at=Subquery(revoked_at)
+        )
         .order_by("-requested_at", "-pk")
     )
 

@@ -9,6 +9,7 @@ legal answer to the person. The archive screen reads the journal a page at a
 time (`case_file_page`): a file followed for years holds hundreds of entries.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -112,13 +113,6 @@ def _case_file(case: Case, *, journal: list, journal_page: Page | None = None) -
     )
 
 
-def same_person(youth: Youth):
-    """Every youth row of the partnership for the same person (one row per signalement)."""
-    return Youth.objects.filter(
-        partnership_id=youth.partnership_id, identity_key=youth.identity_key, birth_date=youth.birth_date
-    ).order_by("created_at", "pk")
-
-
 @dataclass
 class YouthFile:
     youths: list
@@ -142,9 +136,14 @@ class YouthFile:
         return rows
 
 
-def youth_file(youth: Youth) -> YouthFile:
-    """The youth's identity, all their cases in the partnership (archived ones too) and who read them."""
-    youths = list(same_person(youth).select_related("commune"))
+def youth_file(youth: Youth, *, confirmed: Iterable[Case] = ()) -> YouthFile:
+    """The file of `youth` (the identity row of the case asked for): that identity, its cases
+    (archived ones too) and who read them. Each case of `confirmed` (possible duplicates the
+    coordinator confirmed: casework.services.subject_access) adds its identity row and that
+    row's cases. No other row is read, whatever its name and birth date."""
+    ids = {youth.pk, *(c.youth_id for c in confirmed)}
+    rows = Youth.objects.filter(pk__in=ids).select_related("commune").order_by("created_at", "pk")
+    youths = sorted(rows, key=lambda y: y.pk != youth.pk)  # the requested identity first
     cases = list(
         Case.objects.filter(youth__in=youths)
         .exclude(status=Case.Status.PURGE)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("situations/<int:pk>/bris-de-glace/", breakglass.request_access, name="breakglass_request"),
     path("bris-de-glace/", breakglass.review, name="breakglass_review"),
     path("bris-de-glace/<int:pk>/decision/", breakglass.decide, name="breakglass_decide"),
+    path("bris-de-glace/<int:pk>/retrait/", breakglass.revoke, name="breakglass_revoke"),
 ]

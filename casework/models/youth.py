@@ -12,8 +12,10 @@ def identity_key(first_name: str, last_name: str) -> str:
 
 class Youth(models.Model):
     """The identity typed at one signalement: each case has its own row, never
-    another case's. Rows of the same person (name key + birth date) are found
-    by privacy.dossier.same_person; their cases share `Case.youth_number`."""
+    another case's. Rows that may be the same person (name key + birth date;
+    a namesake born the same day passes too) are only candidates, never
+    merged (casework.services.subject_access.subject_access_candidates);
+    their cases share `Case.youth_number`."""
 
     class Sex(models.TextChoices):
         F = "F", "Féminin"

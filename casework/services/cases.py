@@ -114,7 +114,8 @@ def case_signal(
     # of its own: reusing an earlier row would show them another case's
     # spelling, sex and commune, and so tell them that a file exists (the
     # earlier case may be in another cell, or archived). The person's cases
-    # stay linked by name key + birth date (privacy.dossier.same_person) and,
+    # stay linked by name key + birth date (possible duplicates only:
+    # casework.services.subject_access.subject_access_candidates) and,
     # for the indicators, by the pseudonymous youth number of their first one.
     key = identity_key(identity.first_name, identity.last_name)
     earlier_number = (

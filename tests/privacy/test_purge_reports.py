@@ -6,22 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Membership, PurgeReport
+from casework.models import PurgeReport
 from casework.services.retention import retention_run
 from privacy.views.reports import PAGE_SIZE
-from tests.factories import make_case, make_user
-
-
-@pytest.fixture
-def dpo(w):
-    user = make_user(institution=w["institutions"]["mairie_arras"])
-    Membership.objects.create(
-        user=user,
-        partnership=w["partnerships"]["arras"],
-        institution=w["institutions"]["mairie_arras"],
-        role=Membership.Role.DPO,
-    )
-    return user
+from tests.factories import make_case
 
 
 @pytest.fixture

@@ -189,16 +189,17 @@ def test_archived_case_file_runs_the_same_queries_for_5_and_30_journal_entries(
 
 # --- Right of access ---------------------------------------------------------------
 
-# The GET page says what the PDF holds and lists nothing. 6 queries: session,
-# user, seats, coordinated partnerships, the case with youth and partnership,
-# the bell.
-SUBJECT_ACCESS_PAGE_QUERIES = 9
-# The POST produces the PDF: 21 queries. The page's first 5, the person's
-# youth rows, their cases, the access log, the nine relations of the case
-# files (one each, for all the cases: nine per case before, see
-# privacy.dossier.case_files), then the record (savepoint, one journal insert
-# and one access-log insert for all the cases, release).
-SUBJECT_ACCESS_PDF_QUERIES = 24
+# The GET page says what the PDF holds and lists the possible duplicates by
+# reference. 7 queries: session, user, seats, coordinated partnerships, the
+# case with youth and partnership, the possible duplicates, the bell.
+SUBJECT_ACCESS_PAGE_QUERIES = 10
+# The POST produces the PDF: 23 queries. The page's first 6, the youth rows
+# (the case's and the ticked duplicates'), their cases, the access log, the
+# nine relations of the case files (one each, for all the cases: nine per case
+# before, see privacy.dossier.case_files), then the record (savepoint, the
+# possible duplicates checked again, one journal insert and one access-log
+# insert for all the cases, release).
+SUBJECT_ACCESS_PDF_QUERIES = 26
 
 
 @pytest.mark.parametrize("rows", ["journal entries", "cases of the person"])
@@ -216,8 +217,10 @@ def test_subject_access_pdf_runs_the_same_queries_for_5_and_30_rows(
         else:  # each signalement of the same person is a case (and a youth row) of its own
             for _ in range(size - Case.objects.filter(youth__last_name="Martin").count()):
                 make_case(cell, by=coord, first_name="Léa", last_name="Martin")
+        # Every possible duplicate ticked: the file holds all the person's cases.
+        ticked = {"duplicates": list(Case.objects.exclude(pk=case.pk).values_list("pk", flat=True))}
         response, count = counted(
-            client, django_assert_max_num_queries, SUBJECT_ACCESS_PDF_QUERIES, url, post={}
+            client, django_assert_max_num_queries, SUBJECT_ACCESS_PDF_QUERIES, url, post=ticked
         )
         assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF")
         counts.append(count)
