@@ -18,12 +18,14 @@ reports.
 """
 
 from base64 import b32encode
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import qrcode
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathImage
@@ -95,11 +97,22 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         return result
 
 
+TOKEN_EXPIRED = "Jeton expiré : demandez-en un nouveau (POST /api/v1/auth/token/)."
+
+
+def token_expiry_cutoff():
+    """Tokens issued before this moment are expired (settings.API_TOKEN_HOURS)."""
+    return timezone.now() - timedelta(hours=settings.API_TOKEN_HOURS)
+
+
 class SecondFactorTokenAuthentication(TokenAuthentication):
-    """DRF token authentication that refuses tokens of accounts without a confirmed TOTP device."""
+    """DRF token authentication that refuses expired tokens (settings.API_TOKEN_HOURS)
+    and tokens of accounts without a confirmed TOTP device."""
 
     def authenticate_credentials(self, key):
         user, token = super().authenticate_credentials(key)
+        if token.created < token_expiry_cutoff():
+            raise AuthenticationFailed(TOKEN_EXPIRED)
         if settings.REQUIRE_2FA and not user_has_device(user, confirmed=True):
             raise AuthenticationFailed(TOKEN_WITHOUT_DEVICE)
         return user, token

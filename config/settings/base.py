@@ -282,7 +282,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     # Password guessing on the token endpoint (per client IP).
-    "DEFAULT_THROTTLE_RATES": {"api-token": "10/minute"},
+    # api-cases: nominative reads per user (domain.md §4.5: no bulk extraction);
+    # a reader paging through a few hundred cases stays far below it.
+    "DEFAULT_THROTTLE_RATES": {
+        "api-token": "10/minute",
+        "api-cases": env.str("API_CASES_RATE", default="300/hour"),
+    },
     # Throttles count per client address behind the same proxies as axes and
     # the access log; otherwise each forged X-Forwarded-For got its own quota.
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
@@ -330,6 +335,9 @@ CASEWORK_DEFAULT_DEADLINES = {
 
 # Break-the-glass: hours a coordinator's approval gives full access to one case.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=72)
+# An API token is refused this many hours after it was issued; asking again
+# (password, and code when 2FA is on) issues a new one.
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=12)
 
 STALL_SCAN_INTERVAL = timedelta(minutes=env.int("STALL_SCAN_MINUTES", default=15))
 

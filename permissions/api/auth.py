@@ -4,13 +4,14 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, status
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
 from permissions.access import pending_charters
-from permissions.twofactor import totp_verify
+from permissions.twofactor import token_expiry_cutoff, totp_verify
 
 OTP_REQUIRED = "Indiquez le code à usage unique de votre application d'authentification (champ « otp »)."
 OTP_INVALID = "Code à usage unique invalide."
@@ -76,7 +77,16 @@ class TokenView(ObtainAuthToken):
         username = request.data.get("username", "") if hasattr(request.data, "get") else ""
         if AxesProxyHandler.is_locked(request._request, {"username": username}):
             return Response({"detail": locked_out_message()}, status=status.HTTP_403_FORBIDDEN)
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"token": api_token_for(serializer.validated_data["user"]).key})
+
+
+def api_token_for(user) -> Token:
+    """The user's API token: the current one, or a new one when it expired
+    (settings.API_TOKEN_HOURS)."""
+    Token.objects.filter(user=user, created__lt=token_expiry_cutoff()).delete()
+    return Token.objects.get_or_create(user=user)[0]
 
 
 def locked_out_message() -> str:

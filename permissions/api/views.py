@@ -16,6 +16,7 @@ from rest_framework import generics
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from unidecode import unidecode
 
 from casework.models import Case, JournalEntry
@@ -48,6 +49,8 @@ def search_filter(term: str) -> Q:
 
 
 class CaseList(generics.GenericAPIView):
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "api-cases"  # nominative reads, per user
     permission_classes = (IsAuthenticated, ChartersSigned)
     serializer_class = CaseSerializer
     pagination_class = CasePagination
@@ -76,6 +79,8 @@ class CaseList(generics.GenericAPIView):
 
 
 class CaseDetail(generics.GenericAPIView):
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "api-cases"  # nominative reads, per user
     permission_classes = (IsAuthenticated, ChartersSigned)
     serializer_class = CaseSerializer
 
@@ -96,6 +101,8 @@ class JournalPagination(PageNumberPagination):
 
 
 class CaseJournal(generics.GenericAPIView):
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "api-cases"  # nominative reads, per user
     """The whole journal of a case, newest first, `JOURNAL_PAGE_SIZE` entries a page.
 
     For readers whose representation shows the journal (`"journal" in

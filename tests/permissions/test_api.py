@@ -232,9 +232,10 @@ def test_ids_cannot_be_enumerated(cast):
     """A stranger walking sequential ids gets the same 404 for existing and missing cases."""
     client = api_client(cast.users["coord_lens"])
     visible = cast.cases["other_partnership"].pk
-    last = max(c.pk for c in cast.cases.values())
+    # The ids around the cast's (the per-user read throttle would stop a walk from 1).
+    first, last = min(c.pk for c in cast.cases.values()), max(c.pk for c in cast.cases.values())
     bodies = set()
-    for pk in range(1, last + 20):
+    for pk in range(max(1, first - 20), last + 20):
         response = client.get(f"/api/v1/cases/{pk}/")
         if pk == visible:
             assert response.status_code == 200

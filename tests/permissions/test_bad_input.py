@@ -95,3 +95,42 @@ def test_a_cell_summary_shows_bilan_outcomes_without_their_dates(client, cell, m
     client.force_login(coord)
     full = client.get(url).content.decode()
     assert "Remis le" in full and "02/07/2026" in full
+
+
+def test_an_api_token_expires_and_a_new_one_is_issued(cast, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    user = cast.users["coord_arras"]
+    user.set_password("correct horse battery")
+    user.save()
+    client = APIClient()
+    issue = {"username": user.username, "password": "correct horse battery"}
+    key = client.post("/api/v1/auth/token/", issue, format="json").json()["token"]
+    assert client.post("/api/v1/auth/token/", issue, format="json").json()["token"] == key  # still valid
+
+    Token.objects.filter(key=key).update(
+        created=timezone.now() - timedelta(hours=settings.API_TOKEN_HOURS, minutes=1)
+    )
+    response = client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith("Jeton expiré")
+
+    fresh = client.post("/api/v1/auth/token/", issue, format="json").json()["token"]
+    assert fresh != key
+    assert client.get("/api/v1/cases/", HTTP_AUTHORIZATION=f"Token {fresh}").status_code == 200
+
+
+def test_nominative_api_reads_are_throttled_per_user(cast, monkeypatch):
+    from rest_framework.throttling import ScopedRateThrottle
+
+    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "api-cases", "3/hour")
+    coordinator, other = api_client(cast.users["coord_arras"]), api_client(cast.users["membre"])
+    case = cast.cases["own_cell"]
+    urls = ["/api/v1/cases/", f"/api/v1/cases/{case.pk}/", f"/api/v1/cases/{case.pk}/journal/"]
+    assert [coordinator.get(url).status_code for url in urls] == [200, 200, 200]
+    response = coordinator.get("/api/v1/cases/")
+    assert response.status_code == 429
+    assert other.get("/api/v1/cases/").status_code == 200  # counted per user
