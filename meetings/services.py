@@ -5,6 +5,17 @@ séance's partnership only, and journals what it does to a case. Recording a
 decision on an examen or examen-du-bilan item completes the matching task of
 the parcours through `workflows.services.task_complete`, so the séance drives
 exactly the same services as the task screens.
+
+A case that stops being open (closed in séance or outside it, at the age
+limit) leaves the agendas where it still waits for a decision
+(`case_agenda_withdraw`, run by the `case_closed` receiver); nothing is ever
+journalled on an archived or purged case.
+
+In a strict need-to-know cell the séance's invitees read the cell summary of
+the cases on its agenda while it is planned (to prepare it); once it is held
+only the members recorded present do (permissions.services). Invitations
+therefore change only while the séance is planned, and every change of
+attendance or of status re-syncs those grants.
 """
 
 from datetime import date, datetime
@@ -33,11 +44,19 @@ SEANCE_CANCELED = "Cette séance est annulée : elle ne peut plus changer."
 SEANCE_STARTED = (
     "La séance a commencé : l'ordre du jour ne peut plus être modifié, seulement reporté point par point."
 )
+INVITATIONS_CLOSED = (
+    "La séance a commencé : les convocations ne peuvent plus changer, seules les présences s'enregistrent."
+)
 SEANCE_NOT_YET = "La séance du {date} n'a pas encore eu lieu : présences et décisions s'enregistrent le jour même ou après."
 CASE_NOT_FOUND = "Situation introuvable dans la cellule « {cell} »."
 CASE_NOT_OPEN = (
     "La situation {reference} n'est plus en cours : elle ne peut pas être inscrite à l'ordre du jour."
 )
+CASE_NO_LONGER_OPEN = (
+    "La situation {reference} n'est plus en cours ({status}) : ce point ne peut plus être décidé "
+    "ni reporté ; il est retiré de l'ordre du jour au plus tard à la clôture de la séance."
+)
+WITHDRAWN = "Retirée de l'ordre du jour de la séance du {date} : la situation n'est plus en cours ({status})"
 ALREADY_ON_AGENDA = "La situation {reference} est déjà inscrite à l'ordre du jour de cette séance."
 ITEM_DONE = "Ce point a déjà été traité ({status})."
 NO_TASK = (
@@ -76,10 +95,10 @@ def _require_not_closed(seance: Seance) -> None:
         raise ServiceError(SEANCE_CANCELED)
 
 
-def _require_planned(seance: Seance) -> None:
+def _require_planned(seance: Seance, message: str = SEANCE_STARTED) -> None:
     _require_not_closed(seance)
     if seance.status != Seance.Status.PLANNED:
-        raise ServiceError(SEANCE_STARTED)
+        raise ServiceError(message)
 
 
 def _require_day_reached(seance: Seance) -> None:
@@ -87,10 +106,25 @@ def _require_day_reached(seance: Seance) -> None:
         raise ServiceError(SEANCE_NOT_YET.format(date=seance.label_date))
 
 
-def _mark_held(seance: Seance) -> None:
-    if seance.status == Seance.Status.PLANNED:
-        seance.status = Seance.Status.HELD
-        seance.save(update_fields=["status"])
+def _mark_held(seance: Seance) -> bool:
+    """Mark a planned séance held (its first attendance or decision); True if it was planned."""
+    if seance.status != Seance.Status.PLANNED:
+        return False
+    seance.status = Seance.Status.HELD
+    seance.save(update_fields=["status"])
+    return True
+
+
+def _sync_grants(seance: Seance) -> None:
+    """Re-sync the strict need-to-know grants of the cases on the séance's agenda."""
+    access.cases_sync_seance_grants(case_ids=set(seance.items.values_list("case_id", flat=True)))
+
+
+def _require_case_open(case: Case) -> None:
+    if not case.is_open:
+        raise ServiceError(
+            CASE_NO_LONGER_OPEN.format(reference=case.reference, status=case.get_status_display().lower())
+        )
 
 
 def _locked(seance: Seance) -> Seance:
@@ -106,6 +140,10 @@ def _visible_case(by, case_pk, cell: Cell) -> Case:
 
 
 def _journal(case: Case, by, seance: Seance, summary: str, item: AgendaItem | None = None, **data):
+    """Journal a séance's action on `case`; never on an archived or purged case
+    (its journal is closed, or was deleted by the purge)."""
+    if case.status in (Case.Status.ARCHIVE, Case.Status.PURGE):
+        return
     journal_log(
         case=case,
         actor=by,
@@ -158,12 +196,14 @@ def seance_cancel(*, seance: Seance, by) -> Seance:
     """Cancel a séance not held yet.
 
     Its pending agenda items are postponed to the cell's next planned séance
-    (journalled on each case, as a postponement is); in a strict
-    need-to-know cell, what the invitations gave to read is withdrawn.
+    (journalled on each case, as a postponement is), but those of cases no
+    longer open, which are withdrawn; in a strict need-to-know cell, what
+    the invitations gave to read is withdrawn.
     """
     seance = _locked(seance)
     _require_coordinator(by, seance)
     _require_planned(seance)
+    _withdraw_closed_items(seance, by)
     following = selectors.next_seance(seance)
     target = f"à la séance du {following.label_date}" if following else "à la prochaine séance"
     pending = seance.items.filter(status=AgendaItem.Status.PENDING).select_related("case")
@@ -174,7 +214,7 @@ def seance_cancel(*, seance: Seance, by) -> Seance:
         _journal(item.case, by, seance, summary, item)
     seance.status, seance.canceled_at = Seance.Status.CANCELED, timezone.now()
     seance.save(update_fields=["status", "canceled_at"])
-    access.cases_sync_seance_grants(case_ids=set(seance.items.values_list("case_id", flat=True)))
+    _sync_grants(seance)
     return seance
 
 
@@ -182,12 +222,16 @@ def seance_cancel(*, seance: Seance, by) -> Seance:
 def seance_close(*, seance: Seance, by) -> Seance:
     """Close a held séance: its relevé de décisions becomes final.
 
-    Refused while an item has neither a decision nor a postponement.
+    Refused while an item has neither a decision nor a postponement. Items
+    of cases no longer open are withdrawn first (`case_closed` withdraws
+    them as the case closes; this catches any left behind). Only the
+    members recorded present keep the séance's strict need-to-know grants.
     """
     seance = _locked(seance)
     _require_coordinator(by, seance)
     _require_not_closed(seance)
     _require_day_reached(seance)
+    _withdraw_closed_items(seance, by)
     pending = seance.items.filter(status=AgendaItem.Status.PENDING).count()
     if pending:
         raise ServiceError(
@@ -200,6 +244,7 @@ def seance_close(*, seance: Seance, by) -> Seance:
     seance.status = Seance.Status.CLOSED
     seance.closed_at = timezone.now()
     seance.save(update_fields=["status", "closed_at"])
+    _sync_grants(seance)
     return seance
 
 
@@ -310,6 +355,65 @@ def agenda_item_move(*, item: AgendaItem, by, position: int) -> AgendaItem:
     return moved
 
 
+def _withdraw(items: list[AgendaItem], by) -> None:
+    """Take pending items of cases no longer open off their séances (locked by the caller).
+
+    Journalled on a closed case, not on an archived or purged one (`_journal`);
+    the séances are renumbered and the cases' strict need-to-know grants re-synced.
+    """
+    if not items:
+        return
+    for item in items:
+        _journal(
+            item.case,
+            by,
+            item.seance,
+            WITHDRAWN.format(date=item.seance.label_date, status=item.case.get_status_display().lower()),
+        )
+    AgendaItem.objects.filter(pk__in=[item.pk for item in items]).delete()
+    for seance in {item.seance_id: item.seance for item in items}.values():
+        _renumber(seance)
+    access.cases_sync_seance_grants(case_ids={item.case_id for item in items})
+
+
+def _withdraw_closed_items(seance: Seance, by) -> None:
+    items = list(
+        seance.items.filter(status=AgendaItem.Status.PENDING)
+        .exclude(case__status__in=Case.OPEN_STATUSES)
+        .select_related("case")
+    )
+    for item in items:
+        item.seance = seance
+    _withdraw(items, by)
+
+
+@transaction.atomic
+def case_agenda_withdraw(*, case: Case, by=None) -> int:
+    """Withdraw the pending agenda items of `case` once it is no longer open; returns how many.
+
+    Runs in the closing transaction (`case_closed` receiver), whoever closed
+    the case: an item already decided or postponed stays in its relevé. Does
+    nothing while the case is open.
+    """
+    case = Case.objects.get(pk=case.pk)
+    if case.is_open:
+        return 0
+    pending = AgendaItem.objects.filter(case=case, status=AgendaItem.Status.PENDING)
+    seance_ids = sorted(set(pending.values_list("seance_id", flat=True)))
+    if not seance_ids:
+        return 0
+    # Same lock as every writer of these séances (agenda order, decisions), in a fixed order.
+    seances = {
+        seance.pk: seance
+        for seance in Seance.objects.select_for_update().filter(pk__in=seance_ids).order_by("pk")
+    }
+    items = list(pending.filter(seance_id__in=seances))
+    for item in items:
+        item.case, item.seance = case, seances[item.seance_id]
+    _withdraw(items, by)
+    return len(items)
+
+
 def _renumber(seance: Seance, items: list[AgendaItem] | None = None) -> None:
     items = items if items is not None else list(seance.items.order_by("position", "id"))
     for index, item in enumerate(items, start=1):
@@ -338,12 +442,14 @@ def _signed_seat(user, seance: Seance) -> Membership:
 def seance_invite(*, seance: Seance, users, by) -> list[Attendance]:
     """Invite members of the séance's cell who signed the current charter.
 
-    In a strict need-to-know cell, each invitee then reads the cell summary of
-    the cases on this séance's agenda (and of those added later).
+    Only while the séance is planned. In a strict need-to-know cell, each
+    invitee then reads the cell summary of the cases on this séance's agenda
+    (and of those added later) until the séance is held; from then on only
+    if recorded present.
     """
     seance = _locked(seance)
     _require_coordinator(by, seance)
-    _require_not_closed(seance)
+    _require_planned(seance, INVITATIONS_CLOSED)
     now = timezone.now()
     invited = []
     for user in users:
@@ -356,7 +462,7 @@ def seance_invite(*, seance: Seance, users, by) -> list[Attendance]:
         attendance.invited, attendance.invited_at = True, now
         attendance.save()
         invited.append(attendance)
-    access.cases_sync_seance_grants(case_ids=set(seance.items.values_list("case_id", flat=True)))
+    _sync_grants(seance)
     return invited
 
 
@@ -365,14 +471,18 @@ def seance_uninvite(*, attendance: Attendance, by) -> None:
     """Withdraw an invitation before the séance is held; strict-cell grants follow."""
     seance = _locked(attendance.seance)
     _require_coordinator(by, seance)
-    _require_planned(seance)
+    _require_planned(seance, INVITATIONS_CLOSED)
     attendance.delete()
-    access.cases_sync_seance_grants(case_ids=set(seance.items.values_list("case_id", flat=True)))
+    _sync_grants(seance)
 
 
 @transaction.atomic
 def attendance_record(*, seance: Seance, user, present: bool, by) -> Attendance:
-    """Record whether an invited member attended. Marking present needs a current signature."""
+    """Record whether an invited member attended. Marking present needs a current signature.
+
+    The séance is held from then on: in a strict need-to-know cell, only the
+    members recorded present keep reading the cases on its agenda.
+    """
     seance = _locked(seance)
     _require_coordinator(by, seance)
     _require_not_closed(seance)
@@ -386,6 +496,7 @@ def attendance_record(*, seance: Seance, user, present: bool, by) -> Attendance:
     attendance.recorded_at = timezone.now()
     attendance.save(update_fields=["present", "recorded_at"])
     _mark_held(seance)
+    _sync_grants(seance)
     return attendance
 
 
@@ -432,7 +543,8 @@ def agenda_item_decide(*, item: AgendaItem, data: dict, by) -> AgendaItem:
     - overdue or review: `data["outcome"]` in ReviewOutcome.
 
     The journal of the case records that the decision was taken at this
-    séance. A refusal by the workflow leaves nothing written.
+    séance. A refusal by the workflow leaves nothing written. Refused for a
+    case no longer open (its item is withdrawn, see `case_agenda_withdraw`).
     """
     seance = _locked(item.seance)
     _require_coordinator(by, seance)
@@ -441,6 +553,7 @@ def agenda_item_decide(*, item: AgendaItem, data: dict, by) -> AgendaItem:
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.status != AgendaItem.Status.PENDING:
         raise ServiceError(ITEM_DONE.format(status=item.get_status_display().lower()))
+    _require_case_open(Case.objects.only("reference", "status").get(pk=item.case_id))
     case = _visible_case(by, item.case_id, seance.cell)
     day = seance.date
     decision = None
@@ -451,6 +564,10 @@ def agenda_item_decide(*, item: AgendaItem, data: dict, by) -> AgendaItem:
             raise ServiceError(NO_TASK.format(reference=case.reference, step=step))
         if task.owner_id is not None and task.owner_id != by.pk:
             raise ServiceError(TASK_TAKEN.format(step=step, reference=case.reference, owner=task.owner))
+        # Decided before the parcours runs: a classement or a closure withdraws
+        # the case's pending items (`case_closed`), not this one.
+        item.status = AgendaItem.Status.DECIDED
+        item.save(update_fields=["status"])
         if item.kind == AgendaItem.Kind.EXAMEN:
             task_complete(task=task, user=by, data={**data, "decided_on": day})
             summary, codes, decision = _examen_summary(case)
@@ -469,7 +586,8 @@ def agenda_item_decide(*, item: AgendaItem, data: dict, by) -> AgendaItem:
     item.decided_at = timezone.now()
     item.decided_by = by
     item.save()
-    _mark_held(seance)
+    if _mark_held(seance):
+        _sync_grants(seance)
     # A review outcome (stalled or long-running case) is the cell's review of
     # the case: the 12-month review clock restarts there (notifications.detection).
     review = {"review": codes["outcome"]} if item.task_node is None else {}
@@ -481,7 +599,8 @@ def agenda_item_decide(*, item: AgendaItem, data: dict, by) -> AgendaItem:
 def agenda_item_postpone(*, item: AgendaItem, by) -> AgendaItem:
     """Postpone an undecided item: it is proposed on the agenda of the cell's next séance.
 
-    The workflow task stays open (and keeps its due date).
+    The workflow task stays open (and keeps its due date). Refused for a case
+    no longer open (its item is withdrawn, see `case_agenda_withdraw`).
     """
     seance = _locked(item.seance)
     _require_coordinator(by, seance)
@@ -489,6 +608,7 @@ def agenda_item_postpone(*, item: AgendaItem, by) -> AgendaItem:
     item = AgendaItem.objects.select_for_update().select_related("case").get(pk=item.pk)
     if item.status != AgendaItem.Status.PENDING:
         raise ServiceError(ITEM_DONE.format(status=item.get_status_display().lower()))
+    _require_case_open(item.case)
     following = selectors.next_seance(seance)
     item.status = AgendaItem.Status.POSTPONED
     item.postponed_to = following

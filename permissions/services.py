@@ -5,7 +5,7 @@ référent designated or released, disclosure made or revoked); charter and
 membership events call `user_sync_groups`. Grants go to groups (one per cell,
 per partnership's coordinators, per institution) so that rows grow with cases,
 not with cases × people; the per-user exceptions are the référent's grant and,
-in strict need-to-know cells, the séance invitees' grants.
+in strict need-to-know cells, the séance invitees' and attendees' grants.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -161,14 +161,19 @@ def case_revoke_all(*, case: Case) -> int:
     )
 
 
-# --- Strict need-to-know cells: per-user grants from séance invitations ------
+# --- Strict need-to-know cells: per-user grants from séance invitations and attendance
 #
 # In a cell with `strict_need_to_know`, the cell group holds no grant; a member
 # reads the cell summary of a case only while all of these hold:
-#   - the case is on the agenda of a séance of the case's cell,
-#   - the member is invited to that séance (or was recorded present),
+#   - the case is on the agenda of a séance of the case's cell, not canceled
+#     (and not a pending item of a case closed since: it is being withdrawn,
+#     meetings.services.case_agenda_withdraw),
+#   - the member is invited to that séance while it is planned (to prepare
+#     it); once it is held or closed, the member was recorded present there,
 #   - the member holds a current membership of that cell,
 #   - the member signed the partnership's current charter.
+# No grant expires with time after the séance: it ends with the membership,
+# the signature, the case's archiving or purge, or the item's removal.
 # The functions below recompute the per-user `view_case_cell_summary` grants
 # from that rule (adding and removing), so that every event that changes one
 # of its terms only has to call them. Nothing else writes user-level cell
@@ -187,15 +192,19 @@ def _seance_entitled_pairs(case_ids: set[int]) -> set[tuple[int, int]]:
         )
         .exclude(case__status__in=[Case.Status.ARCHIVE, Case.Status.PURGE])
         .exclude(seance__status=Seance.Status.CANCELED)  # its invitations never led to a meeting
-        .values_list("case_id", "seance_id", "seance__cell_id", "case__partnership_id")
+        .exclude(status=AgendaItem.Status.PENDING, case__status=Case.Status.CLOS)
+        .values_list("case_id", "seance_id", "seance__cell_id", "case__partnership_id", "seance__status")
     )
     if not items:
         return set()
-    invited: dict[int, set[int]] = {}
-    for seance_id, user_id in Attendance.objects.filter(seance_id__in={i[1] for i in items}).values_list(
-        "seance_id", "user_id"
-    ):
-        invited.setdefault(seance_id, set()).add(user_id)
+    # Before the séance is held its invitees prepare it; from then on, only those recorded present.
+    preparing = {i[1] for i in items if i[4] == Seance.Status.PLANNED}
+    entitled: dict[int, set[int]] = {}
+    for seance_id, user_id, present in Attendance.objects.filter(
+        seance_id__in={i[1] for i in items}
+    ).values_list("seance_id", "user_id", "present"):
+        if seance_id in preparing or present:
+            entitled.setdefault(seance_id, set()).add(user_id)
     members = set(
         Membership.objects.current()
         .filter(role=Membership.Role.MEMBRE, cell_id__in={i[2] for i in items})
@@ -214,8 +223,8 @@ def _seance_entitled_pairs(case_ids: set[int]) -> set[tuple[int, int]]:
     )
     return {
         (case_id, user_id)
-        for case_id, seance_id, cell_id, partnership_id in items
-        for user_id in invited.get(seance_id, ())
+        for case_id, seance_id, cell_id, partnership_id, _ in items
+        for user_id in entitled.get(seance_id, ())
         if (cell_id, user_id) in members and (partnership_id, user_id) in signed
     }
 
@@ -224,9 +233,9 @@ def _seance_entitled_pairs(case_ids: set[int]) -> set[tuple[int, int]]:
 def cases_sync_seance_grants(*, case_ids) -> None:
     """Recompute the per-user cell-summary grants of `case_ids` from the strict rule above.
 
-    Call after any change to a séance's agenda or invitations, to a cell's
-    strict setting, or to a member's membership or signature (user_sync_groups
-    does the last). Outside strict cells it removes every such grant.
+    Call after any change to a séance's agenda, invitations, attendance or
+    status (held, closed, canceled), to a cell's strict setting, or to a
+    member's membership or signature (user_sync_groups does the last). Outside strict cells it removes every such grant.
     """
     case_ids = set(case_ids)
     if not case_ids:
@@ -267,7 +276,8 @@ def cell_sync_need_to_know(*, cell: Cell) -> None:
 
     Off: the cell's signed-members group reads every case of the cell, and the
     per-user séance grants go. On: the group grant goes, and each member keeps
-    only the cases of the séances they are invited to.
+    only the cases of the séances they are invited to (planned) or attended
+    (held or closed).
     """
     permission = _perm("view_case_cell_summary")
     cases = Case.objects.filter(cell=cell)

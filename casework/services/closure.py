@@ -12,6 +12,7 @@ from casework.services.errors import ServiceError
 from casework.services.journal import journal_log
 from casework.services.referents import release_referent_access
 from casework.services.transitions import require_status, set_status
+from casework.signals import case_closed
 
 NO_CLOSURE_REASON = "Indiquez le motif de clôture."
 AGE_LIMIT_NOT_REACHED = (
@@ -38,7 +39,8 @@ def case_close(*, case: Case, reason: str, by, on: date) -> Case:
 
     `on` is today or earlier, not before the signalement nor the examen
     (casework.services.dates); "25 ans atteints" needs a youth aged 25 on `on`.
-    Ends its measures and designations and revokes the référents' access.
+    Ends its measures and designations and revokes the référents' access;
+    the `case_closed` receivers withdraw its pending agenda items.
     """
     require_status(case, Case.Status.ORIENTE, Case.Status.BILAN)
     if reason not in ClosureReason.values or reason == ClosureReason.CLASSEMENT:
@@ -73,4 +75,5 @@ def case_close(*, case: Case, reason: str, by, on: date) -> Case:
         occurred_on=on,
         data={"closure_reason": reason},
     )
+    case_closed.send(sender=Case, case=case, by=by)
     return case

@@ -18,6 +18,7 @@ from casework.services.dates import check_date
 from casework.services.errors import ServiceError
 from casework.services.journal import journal_log
 from casework.services.transitions import require_status, set_status
+from casework.signals import case_closed
 
 NO_ORIENTATION = "Choisissez au moins une orientation, ou classez la situation."
 NO_CLASSEMENT_REASON = "Indiquez le motif du classement."
@@ -39,7 +40,8 @@ def decision_record(
 ) -> Decision:
     """Record the examen's decision on a case waiting for examen (status SIGNALE).
 
-    - classement (with a coded reason): the case is closed at once;
+    - classement (with a coded reason): the case is closed at once (and the
+      `case_closed` receivers withdraw its pending agenda items);
     - orientation (one or more of Orientation): the case becomes ORIENTE and
       one measure row is opened per orientation (rappel à l'ordre, CDDF
       saisine, référent de parcours designation, récidive designation).
@@ -92,6 +94,7 @@ def decision_record(
             occurred_on=decided_on,
             data={"decision": decision.pk, "classement_reason": classement_reason},
         )
+        case_closed.send(sender=Case, case=case, by=by)
         return decision
 
     for code in orientations:

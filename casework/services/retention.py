@@ -54,7 +54,7 @@ from casework.models.codes import ClosureReason
 from casework.services.closure import end_measures
 from casework.services.journal import journal_log
 from casework.services.transitions import require_status
-from casework.signals import case_closed_outside_parcours
+from casework.signals import case_closed, case_closed_outside_parcours
 from permissions import services as access
 from permissions.models import AccessLog, BreakGlassGrant, Disclosure
 
@@ -88,7 +88,8 @@ RETENTION_POLICY = {
     "permissions.AccessLog": "kept: audit trail by reference; archive openings' typed reasons blanked",
     "notifications.StallFlag": "kept: rule codes and dates; the next scan clears the flags of a case no longer open",
     "notifications.Notification": "kept: reference and rule only; hidden (visible_cases excludes PURGE)",
-    "meetings.AgendaItem": "kept: agenda kind and coded decision (its label is built from codes, no free text)",
+    "meetings.AgendaItem": "kept: agenda kind and coded decision (its label is built from codes, no free text); "
+    "pending items were withdrawn when the case closed (case_closed)",
     "permissions.BreakGlassGrant": "deleted (free-text reason); its reads stay in the access log",
 }
 
@@ -173,7 +174,8 @@ def case_close_at_age_limit(*, case: Case, today: date) -> Case:
 
     Running measures are abandoned and designations ended (référents lose
     the file at once); the purge that follows removes every other grant. The
-    case's parcours is ended by the `case_closed_outside_parcours` receivers.
+    case's parcours is ended by the `case_closed_outside_parcours` receivers,
+    its pending agenda items withdrawn by the `case_closed` receivers.
     Raises TransitionNotAllowed when the case is no longer open (re-read under
     a lock: a coordinator may have closed it since the run listed it, and that
     closure's reason and date stand).
@@ -196,6 +198,7 @@ def case_close_at_age_limit(*, case: Case, today: date) -> Case:
         data={"closure_reason": ClosureReason.AGE_LIMITE.value},
     )
     case_closed_outside_parcours.send(sender=Case, case=case)
+    case_closed.send(sender=Case, case=case, by=None)
     return case
 
 
