@@ -113,6 +113,10 @@ def build_world(plan: Plan, rng: random.Random) -> World:
         return user
 
     people: list[PartnershipPeople] = []
+    # Each partnership's justice group (no commune, no case), where the
+    # magistrates of its parquet sit: a disclosed case is read only with a
+    # signed seat in its partnership (the charter gate, domain.md §4.1).
+    justice_cells: dict[int, Cell] = {}
     fixed_per_partnership = 3 + 2  # coordinators + maire, PJJ + SPIP agents
     members_per_cell = max(6, (plan.users - 2 * len(parquets) - 2) // plan.cells - fixed_per_partnership // 3)
     for p in range(plan.partnerships):
@@ -145,6 +149,9 @@ def build_world(plan: Plan, rng: random.Random) -> World:
             cell_communes[cell.pk] = [c.pk for c in communes]
             partnership.communes.add(*communes)
             cells.append(cell)
+        justice_cells[partnership.pk] = Cell.objects.create(
+            partnership=partnership, name=f"Groupe justice {code}", kind=Cell.Kind.INTERCOMMUNALE
+        )
         group = PartnershipPeople(
             partnership=partnership, cells=cells, coordinators=[], communes=cell_communes
         )
@@ -200,6 +207,20 @@ def build_world(plan: Plan, rng: random.Random) -> World:
     magistrates = {
         parquet.pk: [new_user("Magistrat", parquet.name, parquet) for _ in range(2)] for parquet in parquets
     }
+    for p, group in enumerate(people):  # partnership p lies in the ressort of tribunal p % TRIBUNALS
+        parquet = parquets[p % TRIBUNALS]
+        for magistrate in magistrates[parquet.pk]:
+            memberships.append(
+                (
+                    magistrate,
+                    Membership(
+                        partnership=group.partnership,
+                        cell=justice_cells[group.partnership.pk],
+                        institution=parquet,
+                        role=Membership.Role.MEMBRE,
+                    ),
+                )
+            )
     prefecture_users = [new_user("Agent", f"Préfecture-{i + 1}", shared[K.PREFECTURE]) for i in range(2)]
 
     User.objects.bulk_create(users)  # PostgreSQL returns the pks
@@ -215,7 +236,12 @@ def build_world(plan: Plan, rng: random.Random) -> World:
     signatures = []
     signed_users: set[int] = set()
     for user, membership in memberships:
-        unsigned = membership.role == Membership.Role.MEMBRE and rng.random() < UNSIGNED_SHARE
+        # Magistrates' seats draw nothing: the other seats' draws stay those of earlier builds.
+        unsigned = (
+            membership.role == Membership.Role.MEMBRE
+            and membership.institution.kind != K.PARQUET
+            and rng.random() < UNSIGNED_SHARE
+        )
         if membership.institution.kind in (K.PJJ, K.SPIP) or membership.role != Membership.Role.MEMBRE:
             unsigned = False  # personas and référents of récidive always signed
         if unsigned:
@@ -233,12 +259,12 @@ def build_world(plan: Plan, rng: random.Random) -> World:
         if membership.role != Membership.Role.MEMBRE or user.pk not in signed_users:
             continue
         group = by_pk[membership.partnership_id]
-        if membership.institution.kind in (K.PJJ, K.SPIP):
+        if membership.institution.kind in Institution.DISCLOSABLE_KINDS:
             continue
         group.members[membership.cell_id].append(user)
         if membership.institution.kind in Institution.REFERENT_KINDS:
             group.referents.append(user)
-    _bulk_sync_groups(people, memberships, signed_users, users)
+    _bulk_sync_groups(people, memberships, signed_users, users, justice_cells.values())
     return World(
         departement=dep,
         partnerships=people,
@@ -248,12 +274,16 @@ def build_world(plan: Plan, rng: random.Random) -> World:
     )
 
 
-def _bulk_sync_groups(people, memberships, signed_users, users) -> None:
-    """The group rows `permissions.services.user_sync_groups` would write, in one insert."""
+def _bulk_sync_groups(people, memberships, signed_users, users, other_cells) -> None:
+    """The group rows `permissions.services.user_sync_groups` would write, in one insert.
+
+    Every seat is signed or not as a whole (no DPO seat here, one charter
+    version): an institution's agents join its group when they signed."""
     through = User.groups.through
     wanted: set[tuple[int, int]] = set()
     coordinator_groups = {g.partnership.pk: access.coordinators_group(g.partnership).pk for g in people}
     cell_groups = {cell.pk: access.cell_members_group(cell).pk for g in people for cell in g.cells}
+    cell_groups.update({cell.pk: access.cell_members_group(cell).pk for cell in other_cells})
     for user, membership in memberships:
         if user.pk not in signed_users:
             continue
@@ -264,7 +294,11 @@ def _bulk_sync_groups(people, memberships, signed_users, users) -> None:
     institution_groups = {}
     for user in users:
         institution = user.institution
-        if institution is not None and institution.kind in Institution.DISCLOSABLE_KINDS:
+        if (
+            user.pk in signed_users
+            and institution is not None
+            and institution.kind in Institution.DISCLOSABLE_KINDS
+        ):
             if institution.pk not in institution_groups:
                 institution_groups[institution.pk] = access.institution_group(institution).pk
             wanted.add((user.pk, institution_groups[institution.pk]))

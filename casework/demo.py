@@ -19,6 +19,11 @@ from casework.models import (
 )
 
 DEMO_PASSWORD = "demo"
+# The CLSPD d'Arras's thematic working group where the parquet sits (domain.md
+# §1: the magistrate is a CLSPD member, and pilots some groups). It covers no
+# commune, so it holds no case: the magistrate reads only the cases disclosed
+# to the parquet, which needs this signed seat (the charter gate, §4.1).
+JUSTICE_CELL = "Groupe justice – prévention de la récidive"
 
 COMMUNES = [
     # insee, name, arrondissement, tribunal
@@ -175,7 +180,11 @@ def seed_demo_world() -> list[tuple[str, str]]:
     )
     referent = _user("referent.arras", "Rachid", "Référent", inst["prev_spe"])
     _membership(referent, parts["arras"], inst["prev_spe"], Membership.Role.MEMBRE, cells["Arras – centre"])
-    _user("magistrat.arras", "Mathilde", "Magistrate", inst["parquet_arras"])
+    magistrat = _user("magistrat.arras", "Mathilde", "Magistrate", inst["parquet_arras"])
+    justice, _ = Cell.objects.get_or_create(
+        partnership=parts["arras"], name=JUSTICE_CELL, defaults={"kind": Cell.Kind.INTERCOMMUNALE}
+    )
+    _membership(magistrat, parts["arras"], inst["parquet_arras"], Membership.Role.MEMBRE, justice)
     pjj = _user("pjj.arras", "Paul", "Éducateur PJJ", inst["pjj"])
     # The PJJ sits in the centre cell (it signs the charter there) and is the
     # natural référent for récidive prevention.
@@ -185,7 +194,7 @@ def seed_demo_world() -> list[tuple[str, str]]:
     seed_charters(
         parts,
         coordinators={"arras": coord_arras, "lens": coord_lens},
-        signatories={"arras": [coord_arras, membre, referent, pjj], "lens": [coord_lens]},
+        signatories={"arras": [coord_arras, membre, referent, pjj, magistrat], "lens": [coord_lens]},
     )
     # The parcours live in workflows (viewflow); imported here so that one
     # command seeds the whole demo.

@@ -13,7 +13,7 @@ the member themself.
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -96,7 +96,8 @@ def charter_adopt(*, partnership: Partnership, text: str, by, adopted_on: date |
         occurred_on=adopted_on,
         summary=f"Adoption de la version {version} de la charte",
     )
-    for user in partnership_members(partnership):
+    # In a stable order: each sync locks its user's row (user_sync_groups).
+    for user in partnership_members(partnership).order_by("pk"):
         user_sync_groups(user=user)
     return charter
 
@@ -118,9 +119,15 @@ def charter_sign(*, user, charter: Charter) -> CharterSignature:
         raise ServiceError(NOT_A_MEMBER.format(partnership=partnership))
     if CharterSignature.objects.filter(charter=charter, user=user).exists():
         raise ServiceError(ALREADY_SIGNED.format(version=charter.version, partnership=partnership))
-    signature = CharterSignature.objects.create(
-        charter=charter, user=user, institution=membership.institution, signed_at=timezone.now()
-    )
+    try:
+        # A second submission of the form that passed the check above at the
+        # same time as the first meets the unique constraint: same answer.
+        with transaction.atomic():
+            signature = CharterSignature.objects.create(
+                charter=charter, user=user, institution=membership.institution, signed_at=timezone.now()
+            )
+    except IntegrityError as exc:
+        raise ServiceError(ALREADY_SIGNED.format(version=charter.version, partnership=partnership)) from exc
     _log(
         partnership=partnership,
         kind=CharterEvent.Kind.SIGNED,
@@ -161,6 +168,9 @@ def membership_start(
     if not partnership_institutions(partnership.pk).filter(pk=institution.pk).exists():
         # The form offers only these; a caller that bypasses it is refused too.
         raise ServiceError(INSTITUTION_OUTSIDE.format(institution=institution, partnership=partnership))
+    # Serialise concurrent seat changes on the partnership row (a form
+    # submitted twice): the second reads the seat the first committed.
+    Partnership.objects.select_for_update().get(pk=partnership.pk)
     if Membership.objects.current().filter(user=user, partnership=partnership, role=role, cell=cell).exists():
         raise ServiceError(ALREADY_MEMBER.format(user=user))
     membership = Membership(
@@ -175,7 +185,11 @@ def membership_start(
         membership.full_clean()
     except ValidationError as exc:
         raise ServiceError(" ".join(exc.messages)) from exc
-    membership.save()
+    try:
+        with transaction.atomic():
+            membership.save()
+    except IntegrityError as exc:  # Membership's open-seat constraints: this seat is already open
+        raise ServiceError(ALREADY_MEMBER.format(user=user)) from exc
     _log(
         partnership=partnership,
         kind=CharterEvent.Kind.MEMBERSHIP_STARTED,

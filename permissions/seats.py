@@ -73,6 +73,29 @@ def _sql() -> str:
     )
 
 
+@cache
+def signed_partnerships_sql() -> str:
+    """SQL: the ids of the partnerships where a user holds a current seat that
+    opens nominative data (not a DPO's) with the current charter signed: the
+    seats `Seat.nominative and Seat.signed` would list, as a subquery.
+
+    The charter gate of disclosures (`permissions.visibility`) embeds it, so
+    that an excluded or unsigned agent reads nothing of a case shared with
+    their institution. params: user id, day, day, user id.
+    """
+    seats = Membership._meta.db_table
+    charters = Charter._meta.db_table
+    signatures = CharterSignature._meta.db_table
+    return (
+        f"SELECT m.partnership_id FROM {seats} m WHERE m.user_id = %s"
+        f" AND m.role <> '{Membership.Role.DPO.value}'"
+        " AND m.started_on <= %s AND (m.ended_on IS NULL OR m.ended_on > %s)"
+        f" AND EXISTS (SELECT 1 FROM {signatures} sig WHERE sig.user_id = %s AND sig.charter_id ="
+        f" (SELECT ch.id FROM {charters} ch WHERE ch.partnership_id = m.partnership_id"
+        " ORDER BY ch.version DESC LIMIT 1))"
+    )
+
+
 # {(user id, day): seats} while a request is served; None outside requests.
 _request_seats: ContextVar[dict | None] = ContextVar("request_seats", default=None)
 

@@ -14,7 +14,7 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
-from casework.models import Case, Cell, Institution, Membership, Partnership
+from casework.models import Case, Cell, Institution, Membership, Partnership, User
 from permissions.models import (
     CaseGroupObjectPermission,
     CaseUserObjectPermission,
@@ -54,7 +54,9 @@ def coordinators_group(partnership: Partnership) -> Group:
 
 
 def institution_group(institution: Institution) -> Group:
-    """Agents of `institution` (disclosed scoped summaries)."""
+    """Agents of `institution` with a signed seat somewhere (disclosed scoped
+    summaries; the read still needs a signed seat in the case's partnership,
+    checked by `permissions.visibility`)."""
     return Group.objects.get_or_create(name=f"institution:{institution.pk}:agents")[0]
 
 
@@ -122,7 +124,16 @@ def case_grant_disclosed(*, case: Case, institution: Institution) -> None:
 
 @transaction.atomic
 def case_revoke_disclosed(*, case: Case, institution: Institution) -> None:
-    if not case.disclosures.active().filter(institution=institution).exists():
+    """Withdraw the institution's grant once no share of `case` to it is left to run.
+
+    A share not revoked and not yet ended (`ends_on` today or later) keeps the
+    grant, even one that starts later: visibility opens it on its start date
+    (the dates are checked at read time), so the grant must already be there.
+    """
+    remaining = case.disclosures.filter(
+        institution=institution, revoked_at__isnull=True, ends_on__gte=timezone.localdate()
+    )
+    if not remaining.exists():
         remove_perm(_perm("view_case_scoped_summary"), institution_group(institution), case)
 
 
@@ -132,19 +143,32 @@ def user_sync_groups(*, user) -> None:
 
     Called on every membership, charter-signature, charter-version and
     institution change: access follows at once, no job needed.
+
+    It starts by locking the user's row, then reads their seats and
+    signatures: two services changing the same user (a member signing while a
+    coordinator ends their seat) sync one after the other, and the second
+    reads what the first committed, so that no group outlives its seat. The
+    lock is FOR NO KEY UPDATE: the services' rows that point at the user
+    (signature, journal) hold FOR KEY SHARE on it, which a FOR UPDATE taken
+    by two such transactions would turn into a deadlock.
     """
+    user = _lock_user(user)
     wanted: set[int] = set()
     today = timezone.localdate()
+    signed_seat = False
     for membership in (
         Membership.objects.current(today).filter(user=user).select_related("partnership", "cell")
     ):
         if not has_signed_current_charter(user, membership.partnership):
             continue
+        if membership.role != Membership.Role.DPO:
+            signed_seat = True
         if membership.role in (Membership.Role.COORDONNATEUR,):
             wanted.add(coordinators_group(membership.partnership).pk)
         elif membership.cell_id:
             wanted.add(cell_members_group(membership.cell).pk)
-    if user.institution_id and user.institution.kind in Institution.DISCLOSABLE_KINDS:
+    # The charter gate (domain.md §4.1): no disclosed summary without a signed seat.
+    if signed_seat and user.institution_id and user.institution.kind in Institution.DISCLOSABLE_KINDS:
         wanted.add(institution_group(user.institution).pk)
     managed = user.groups.filter(name__regex=MANAGED_GROUP_REGEX)
     user.groups.remove(*managed.exclude(pk__in=wanted))
@@ -256,11 +280,25 @@ def cases_sync_seance_grants(*, case_ids) -> None:
     )
 
 
+def _lock_user(user):
+    """Lock `user`'s row until the end of the transaction (see `user_sync_groups`)
+    and return it as read after the lock."""
+    return (
+        User.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("institution")
+        .get(pk=user.pk)
+    )
+
+
 @transaction.atomic
 def user_sync_seance_grants(*, user) -> None:
-    """Recompute the séance grants of every case `user` holds or could hold one on."""
+    """Recompute the séance grants of every case `user` holds or could hold one on.
+
+    Locks the user's row first, like `user_sync_groups`: the seats and
+    signatures it reads are then those of the last committed change."""
     from meetings.models import AgendaItem
 
+    user = _lock_user(user)
     held = CaseUserObjectPermission.objects.filter(
         user=user, permission__codename="view_case_cell_summary"
     ).values_list("content_object_id", flat=True)

@@ -12,7 +12,10 @@ language:
   cells, a user grant per séance invitation instead).
 - `scoped_summary`: agents of an institution the case was disclosed to, while
   the disclosure is active (dates checked here, at read time, so that expiry
-  needs no job).
+  needs no job), who hold a current seat in the case's partnership with its
+  current charter signed (the charter gate, domain.md §4.1: also checked here,
+  at read time, so that an agent excluded or not yet signed reads nothing;
+  `seats.signed_partnerships_sql`).
 - break-the-glass: a cell member (cell_summary) whose request the
   coordinator approved reads the `full` file until the grant expires
   (`BreakGlassGrant.expires_at`, checked here at read time: no job ends it).
@@ -42,6 +45,7 @@ from permissions.models import (
     CaseUserObjectPermission,
     Disclosure,
 )
+from permissions.seats import signed_partnerships_sql
 
 
 class Representation(StrEnum):
@@ -100,6 +104,8 @@ def _sql() -> dict[str, str]:
     user_groups = User.groups.through._meta.db_table
     disclosures = Disclosure._meta.db_table
     break_glass = BreakGlassGrant._meta.db_table
+    cases = Case._meta.db_table
+    signed = signed_partnerships_sql()
     # The permission id is a parameter (`permission_ids`): each grant probe is
     # an index lookup on (user|group, permission, content_object).
     permission = "%s"
@@ -121,10 +127,15 @@ def _sql() -> dict[str, str]:
         .replace("{full}", str(BIT_FOR[Representation.FULL]))
         .replace("{cell}", str(BIT_FOR[Representation.CELL_SUMMARY]))
         .replace("{scoped}", str(BIT_FOR[Representation.SCOPED_SUMMARY])),
-        # params: institution id, today, today
+        # The charter gate of disclosures: the case's partnership is one where
+        # the user holds a signed seat (an uncorrelated list, planned once).
+        # params: institution id, today, today, then signed_partnerships'
+        # (user id, today, today, user id)
         "disclosed": (
-            f"EXISTS (SELECT 1 FROM {disclosures} d WHERE d.case_id = {{pk}} AND d.institution_id = %s"
-            " AND d.revoked_at IS NULL AND d.starts_on <= %s AND d.ends_on >= %s)"
+            f"EXISTS (SELECT 1 FROM {disclosures} d INNER JOIN {cases} c ON c.id = d.case_id"
+            " WHERE d.case_id = {pk} AND d.institution_id = %s"
+            " AND d.revoked_at IS NULL AND d.starts_on <= %s AND d.ends_on >= %s"
+            f" AND c.partnership_id IN ({signed}))"
         ),
         # params: user id, status, now
         "break_glass": (
@@ -142,10 +153,12 @@ def _sql() -> dict[str, str]:
         "break_glass_ids": (
             f"SELECT case_id FROM {break_glass} WHERE requested_by_id = %s AND status = %s AND expires_at > %s"
         ),
-        # params: institution id, today, today
+        # params: institution id, today, today, then signed_partnerships'
+        # (user id, today, today, user id)
         "disclosed_ids": (
-            f"SELECT case_id FROM {disclosures} WHERE institution_id = %s"
-            " AND revoked_at IS NULL AND starts_on <= %s AND ends_on >= %s"
+            f"SELECT d.case_id FROM {disclosures} d INNER JOIN {cases} c ON c.id = d.case_id"
+            " WHERE d.institution_id = %s AND d.revoked_at IS NULL AND d.starts_on <= %s AND d.ends_on >= %s"
+            f" AND c.partnership_id IN ({signed})"
         ),
     }
 
@@ -163,6 +176,9 @@ class _Rules:
         self.institution_id = user.institution_id
         self.today = today
         self.now = now
+
+    def _signed_params(self) -> list:
+        return [self.user_id, self.today, self.today, self.user_id]
 
     def _has(self, representation: Representation) -> tuple[str, list]:
         return f"(COALESCE(x.m, 0) & {BIT_FOR[representation]}) <> 0", []
@@ -205,7 +221,7 @@ class _Rules:
             whens.append(
                 (
                     f"({scoped} AND {_sql()['disclosed']})",
-                    [*scoped_params, self.institution_id, self.today, self.today],
+                    [*scoped_params, self.institution_id, self.today, self.today, *self._signed_params()],
                     Representation.SCOPED_SUMMARY,
                 )
             )
@@ -279,7 +295,8 @@ def visible_case_ids(user, *, representations: frozenset = EVERY_REPRESENTATION)
     The representation comes from the grants (`_Rules.representation`): full
     is a full grant, or a cell grant with an active break-the-glass grant;
     cell summary any other cell grant; scoped summary a scoped grant on a case
-    disclosed to the user's institution, without the other two.
+    disclosed to the user's institution, in a partnership where the user holds
+    a signed seat, without the other two.
 
     Filtering on the CASE expression itself would make PostgreSQL evaluate
     every grant subquery for every case of the table before the page's
@@ -309,7 +326,8 @@ def visible_case_ids(user, *, representations: frozenset = EVERY_REPRESENTATION)
     if representations == EVERY_REPRESENTATION and user.institution_id:
         today = timezone.localdate()
         disclosed = f"content_object_id IN ({sql['disclosed_ids']})"
-        grants(Representation.SCOPED_SUMMARY, disclosed, [user.institution_id, today, today])
+        signed = [user.pk, today, today, user.pk]  # signed_partnerships_sql
+        grants(Representation.SCOPED_SUMMARY, disclosed, [user.institution_id, today, today, *signed])
     return RawSQL(" UNION ALL ".join(parts), params, output_field=BigIntegerField())
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from scripts.check_services import PG_START, REDIS_START, reachable
-from tests.factories import make_coordinator, make_member, make_user, world
+from tests.factories import make_coordinator, make_disclosure_reader, make_member, world
 
 pytest_plugins = ("celery.contrib.pytest", "tests.territories")
 
@@ -85,9 +85,8 @@ def member(w, cell):
 
 @pytest.fixture
 def magistrate(w):
-    """Agent of the parquet d'Arras: scoped summaries of the cases disclosed to it."""
-    from permissions.services import user_sync_groups
-
-    user = make_user("magistrat", institution=w["institutions"]["parquet_arras"])
-    user_sync_groups(user=user)
-    return user
+    """Agent of the parquet d'Arras, seated in the CLSPD's justice group (no
+    case there), charter signed: scoped summaries of the cases disclosed to it."""
+    return make_disclosure_reader(
+        w["partnerships"]["arras"], institution=w["institutions"]["parquet_arras"], username="magistrat"
+    )

@@ -11,8 +11,8 @@ from unittest import mock
 
 from django.utils import timezone
 
-from casework.demo import seed_reference_data
-from casework.models import Membership, User
+from casework.demo import JUSTICE_CELL, seed_reference_data
+from casework.models import Cell, Membership, User
 from casework.models.codes import Motif, PlanMeasure, Profil
 from casework.services.cases import YouthIdentity, case_signal
 from permissions import services as access
@@ -61,6 +61,24 @@ def give_seat(user, cell, *, signed=True) -> User:
         sign_charter(user, cell.partnership)
     access.user_sync_groups(user=user)
     return user
+
+
+def justice_cell(partnership) -> Cell:
+    """A thematic working group of `partnership` with no commune, hence no case:
+    the seat of the parquet, PJJ and SPIP agents of the tests, who read only
+    what is disclosed to their institution. Reading a disclosed case needs a
+    current seat in its partnership with the current charter signed (domain.md
+    §4.1); a seat here opens no other case."""
+    return Cell.objects.get_or_create(
+        partnership=partnership, name=JUSTICE_CELL, defaults={"kind": Cell.Kind.INTERCOMMUNALE}
+    )[0]
+
+
+def make_disclosure_reader(partnership, *, institution, signed=True, username=None) -> User:
+    """An agent of `institution` (parquet, PJJ, SPIP) seated in the justice
+    group of `partnership`, charter signed by default: reads the cases of the
+    partnership disclosed to their institution, as scoped summaries."""
+    return give_seat(make_user(username, institution=institution), justice_cell(partnership), signed=signed)
 
 
 def make_coordinator(partnership, *, institution, signed=True, username=None) -> User:

@@ -140,6 +140,11 @@ class Institution(models.Model):
         return self.name
 
 
+SEAT_ALREADY_OPEN = (
+    "Ce siège est déjà ouvert à ce membre : mettez fin à sa participation avant d'en ouvrir une autre."
+)
+
+
 class MembershipQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
@@ -181,7 +186,24 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=models.Q(role="membre", cell__isnull=False) | ~models.Q(role="membre"),
                 name="member_has_cell",
-            )
+            ),
+            # One open seat per user, partnership, role and cell, so that
+            # ending a seat ends the access it opened (permissions.charter.
+            # membership_start). Two partial constraints rather than one with
+            # nulls_distinct=False: partnership-wide seats have no cell, and
+            # SQLite (make run) has no NULLS NOT DISTINCT.
+            models.UniqueConstraint(
+                fields=["user", "partnership", "role", "cell"],
+                condition=models.Q(ended_on__isnull=True, cell__isnull=False),
+                name="uniq_open_cell_membership",
+                violation_error_message=SEAT_ALREADY_OPEN,
+            ),
+            models.UniqueConstraint(
+                fields=["user", "partnership", "role"],
+                condition=models.Q(ended_on__isnull=True, cell__isnull=True),
+                name="uniq_open_partnership_membership",
+                violation_error_message=SEAT_ALREADY_OPEN,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -135,7 +135,8 @@ def test_every_cell_meets_monthly_and_has_its_next_seance_planned():
     from casework.models import Cell
     from meetings.models import AgendaItem, Seance
 
-    for cell in Cell.objects.all():
+    # The justice groups (bench.world: the magistrates' seats) cover no commune and hold no case.
+    for cell in Cell.objects.filter(communes__isnull=False).distinct():
         seances = Seance.objects.filter(cell=cell)
         assert seances.filter(status=Seance.Status.CLOSED).count() == 24, cell
         assert seances.filter(status=Seance.Status.PLANNED).count() == 1, cell

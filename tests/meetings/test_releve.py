@@ -13,9 +13,8 @@ from meetings.releve import CONFIDENTIAL_LINES, releve_rows
 from permissions.disclosures import disclosure_create
 from permissions.models import AccessLog
 from permissions.representations import policy_for
-from permissions.services import user_sync_groups
 from permissions.visibility import Representation, representation_for
-from tests.factories import make_coordinator, make_user
+from tests.factories import make_coordinator, make_disclosure_reader
 from tests.meetings.conftest import DAY, TODAY
 
 ORIENT = {
@@ -28,12 +27,15 @@ CELL_SUMMARY = policy_for(Representation.CELL_SUMMARY)
 
 
 @pytest.fixture
-def decided(held, coord, member2, signal):
+def decided(plan, coord, member, member2, signal):
     """A held séance: `member` present, `member2` invited but absent; two items, one decided, one postponed."""
     decided_case = signal(last_name="Dupont")
     postponed_case = signal(last_name="Durand")
-    seance = held(decided_case, postponed_case)
-    services.seance_invite(seance=seance, users=[member2], by=coord)
+    seance = plan()
+    for case in (decided_case, postponed_case):
+        services.agenda_item_add(seance=seance, case=case, by=coord)
+    services.seance_invite(seance=seance, users=[member, member2], by=coord)
+    services.attendance_record(seance=seance, user=member, present=True, by=coord)
     services.attendance_record(seance=seance, user=member2, present=False, by=coord)
     services.agenda_item_decide(item=seance.items.get(case=decided_case), data=ORIENT, by=coord)
     services.agenda_item_postpone(item=seance.items.get(case=postponed_case), by=coord)
@@ -172,8 +174,9 @@ def test_a_reader_of_scoped_summaries_gets_no_row(decided, coord, w):
     institution does not read its row (it is counted as left out)."""
     seance, case, postponed = decided
     disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
-    magistrate = make_user("magistrat", institution=w["institutions"]["parquet_arras"])
-    user_sync_groups(user=magistrate)
+    magistrate = make_disclosure_reader(
+        w["partnerships"]["arras"], institution=w["institutions"]["parquet_arras"], username="magistrat"
+    )
     assert representation_for(magistrate, case) == Representation.SCOPED_SUMMARY
     rows, left_out = releve_rows(seance, magistrate)
     assert rows == [] and left_out == 2

@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 from casework.models import StepDeadline
 from notifications.services import stalls_scan
 from permissions.disclosures import disclosure_create
-from permissions.services import user_sync_groups
-from tests.factories import make_case, make_user
+from tests.factories import make_case, make_disclosure_reader
 from tests.notifications.conftest import at, days, designate
 
 
@@ -71,8 +70,9 @@ def test_the_case_list_counts_stalls_of_the_filtered_cases_only(client, case, ce
 def test_a_scoped_summary_reader_gets_no_stall_counts(client, case, coord, w):
     stalls_scan(now=at(days(30)))
     disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
-    magistrate = make_user(institution=w["institutions"]["parquet_arras"])
-    user_sync_groups(user=magistrate)
+    magistrate = make_disclosure_reader(
+        w["partnerships"]["arras"], institution=w["institutions"]["parquet_arras"]
+    )
     client.force_login(magistrate)
     response = client.get(reverse("situations:index"))
     assert [row.case.pk for row in response.context["rows"]] == [case.pk]

@@ -8,8 +8,7 @@ from notifications.lateness import late_items
 from notifications.models import StallFlag, StallLevel
 from notifications.services import stalls_scan
 from permissions.disclosures import disclosure_create
-from permissions.services import user_sync_groups
-from tests.factories import make_user
+from tests.factories import make_disclosure_reader
 from tests.notifications.conftest import at, days
 
 
@@ -55,8 +54,9 @@ def test_a_scoped_summary_reader_sees_no_lateness(client, case, coord, w):
     overdue_step(case, PendingStep.Step.CDDF, days(28))
     stalls_scan(now=at(days(30)))
     disclosure_create(case=case, institution=w["institutions"]["parquet_arras"], reason="Suivi", by=coord)
-    magistrate = make_user(institution=w["institutions"]["parquet_arras"])
-    user_sync_groups(user=magistrate)
+    magistrate = make_disclosure_reader(
+        w["partnerships"]["arras"], institution=w["institutions"]["parquet_arras"]
+    )
     client.force_login(magistrate)
     for url in (reverse("situations:index"), reverse("situations:detail", args=[case.pk])):
         body = client.get(url).content.decode()

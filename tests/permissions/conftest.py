@@ -8,9 +8,14 @@ Accounts (all in the Pas-de-Calais demo world):
   current référent of the case `referent_case`, which sits in the *other*
   Arras cell ("quartiers ouest").
 - coord_lens: coordinator of the CISPD de Lens-Liévin (another tenant).
-- magistrat: parquet du TJ d'Arras (no membership; disclosures only).
-- pjj: UEMO PJJ d'Arras (no membership; disclosures, and référent of
-  `pjj_referent_case`).
+- magistrat: parquet du TJ d'Arras, seated in the CLSPD d'Arras's justice
+  group (a cell with no case), signed: disclosures only.
+- pjj: UEMO PJJ d'Arras, seated and signed like the magistrate: disclosures,
+  and référent of `pjj_referent_case`.
+- pjj_sans_siege: UEMO PJJ d'Arras, no seat: reads nothing, not even what
+  is disclosed to the PJJ (the charter gate, domain.md §4.1).
+- pjj_exclu: UEMO PJJ d'Arras, seated and signed, then excluded (seat ended
+  by the coordinator): reads nothing.
 - prefecture: préfecture (aggregates only, never a case).
 - superuser: a Django superuser (no membership): sees no case either.
 - admin: staff account of the demo (reference data and accounts).
@@ -34,8 +39,9 @@ import pytest
 from django.utils import timezone
 
 from permissions import services as access
+from permissions.charter import membership_end
 from permissions.disclosures import disclosure_create, disclosure_revoke
-from tests.factories import make_case, make_coordinator, make_member, make_user, world
+from tests.factories import make_case, make_coordinator, make_disclosure_reader, make_member, make_user, world
 
 CASE_CELLS = {
     "own_cell": "Arras – centre",
@@ -61,8 +67,12 @@ def build_cast() -> SimpleNamespace:
         ),
         "referent": make_member(cells["Arras – centre"], institution=inst["prev_spe"], username="referent"),
         "coord_lens": make_coordinator(parts["lens"], institution=inst["mairie_lens"], username="coordlens"),
-        "magistrat": make_user("magistrat", institution=inst["parquet_arras"]),
-        "pjj": make_user("pjj", institution=inst["pjj"]),
+        "magistrat": make_disclosure_reader(
+            parts["arras"], institution=inst["parquet_arras"], username="magistrat"
+        ),
+        "pjj": make_disclosure_reader(parts["arras"], institution=inst["pjj"], username="pjj"),
+        "pjj_sans_siege": make_user("pjjsanssiege", institution=inst["pjj"]),
+        "pjj_exclu": make_disclosure_reader(parts["arras"], institution=inst["pjj"], username="pjjexclu"),
         "prefecture": make_user("prefecture", institution=inst["prefecture"]),
         "superuser": make_user("root", is_superuser=True, is_staff=True),
         "admin": make_user("admin", is_staff=True),
@@ -88,6 +98,7 @@ def build_cast() -> SimpleNamespace:
             "expired_share", institution, decided_on=past, starts_on=past, ends_on=past + timedelta(days=60)
         )
     disclosure_revoke(disclosure=share("revoked_share", "parquet_arras"), by=coord)
+    membership_end(membership=users["pjj_exclu"].memberships.get(), by=coord)
     access.case_grant_referent(case=cases["referent_case"], user=users["referent"])
     access.case_grant_referent(case=cases["pjj_referent_case"], user=users["pjj"])
     return SimpleNamespace(world=w, users=users, cases=cases)

@@ -35,7 +35,15 @@ from permissions.services import (
     user_sync_groups,
 )
 from permissions.visibility import representation_for
-from tests.factories import make_case, make_member, make_user, world
+from tests.factories import (
+    give_seat,
+    justice_cell,
+    make_case,
+    make_disclosure_reader,
+    make_member,
+    make_user,
+    world,
+)
 
 CASE_DATA_MODELS = [
     "casework/youth",
@@ -133,20 +141,30 @@ def test_managed_groups_are_neither_listed_nor_assignable(client, admin_account)
 
 
 def test_changing_an_institution_in_the_admin_syncs_groups(client, admin_account):
+    """The institution's group needs a signed seat too (the charter gate): a
+    seated agent joins it at once, an agent without a seat does not."""
     w = world()
-    agent = make_user("agent", institution=w["institutions"]["college"])
-    assert not agent.groups.exists()
-    agent.institution = w["institutions"]["parquet_arras"]
-    agent.save()
-    assert list(agent.groups.values_list("name", flat=True)) == [
-        f"institution:{w['institutions']['parquet_arras'].pk}:agents"
-    ]
+    agent = give_seat(
+        make_user("agent", institution=w["institutions"]["college"]), justice_cell(w["partnerships"]["arras"])
+    )
+    seatless = make_user("sans-siege", institution=w["institutions"]["college"])
+    seat_group = cell_members_group(justice_cell(w["partnerships"]["arras"])).name
+    assert list(agent.groups.values_list("name", flat=True)) == [seat_group]
+    for account in (agent, seatless):
+        account.institution = w["institutions"]["parquet_arras"]
+        account.save()
+    assert set(agent.groups.values_list("name", flat=True)) == {
+        seat_group,
+        f"institution:{w['institutions']['parquet_arras'].pk}:agents",
+    }
+    assert not seatless.groups.exists()
 
 
 def test_saving_an_account_keeps_its_managed_groups(client, superuser):
     w = world()
-    agent = make_user("agent", institution=w["institutions"]["pjj"])
-    user_sync_groups(user=agent)
+    agent = make_disclosure_reader(
+        w["partnerships"]["arras"], institution=w["institutions"]["pjj"], username="agent"
+    )
     staff_group = Group.objects.create(name="Équipe")
     response = client.post(
         f"/admin/casework/user/{agent.pk}/change/",
@@ -166,6 +184,7 @@ def test_saving_an_account_keeps_its_managed_groups(client, superuser):
     assert response.status_code == 302, response.content.decode()[:2000]
     assert set(agent.groups.values_list("name", flat=True)) == {
         "Équipe",
+        cell_members_group(justice_cell(w["partnerships"]["arras"])).name,
         f"institution:{w['institutions']['pjj'].pk}:agents",
     }
 
@@ -268,15 +287,19 @@ def test_an_account_manager_cannot_attach_an_account_to_an_institution_that_read
 
 
 def test_a_superuser_attaches_an_account_to_the_parquet(client, superuser, w):
-    target = make_user("substitut")
+    # Seated in the CLSPD as a college agent, then attached to the parquet.
+    target = give_seat(
+        make_user("substitut", institution=w["institutions"]["college"]),
+        justice_cell(w["partnerships"]["arras"]),
+    )
     response = client.post(
         f"/admin/casework/user/{target.pk}/change/",
         account_form(target, institution=w["institutions"]["parquet_arras"].pk),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert list(target.groups.values_list("name", flat=True)) == [
-        institution_group(w["institutions"]["parquet_arras"]).name
-    ]
+    assert institution_group(w["institutions"]["parquet_arras"]).name in set(
+        target.groups.values_list("name", flat=True)
+    )
 
 
 @pytest.mark.parametrize("kind", ["superuser", "manager", "magistrate"])
