@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from casework.models import Membership, Partnership
@@ -20,6 +20,8 @@ def stall_rules(request: HttpRequest) -> HttpResponse:
     if not coordinated:
         raise PermissionDenied("Réservé aux coordonnateurs.")
     selected = request.GET.get("partenariat") or request.POST.get("partenariat")
+    if selected and not selected.isdecimal():
+        raise Http404("Partenariat inconnu.")  # a hand-edited address: like one not coordinated
     partnership = get_object_or_404(coordinated, pk=selected) if selected else coordinated[0]
     form = StallDelaysForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():

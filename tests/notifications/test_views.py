@@ -152,6 +152,8 @@ def test_rule_delays_are_for_coordinators_only(client, w, arras, coord):
     lens_coord = make_coordinator(w["partnerships"]["lens"], institution=w["institutions"]["mairie_lens"])
     client.force_login(lens_coord)
     assert client.get(reverse("relances:rules"), {"partenariat": arras.pk}).status_code == 404
+    for odd in ("abc", "²"):  # a hand-edited address: 404, not 500
+        assert client.get(reverse("relances:rules"), {"partenariat": odd}).status_code == 404
 
 
 def test_pages_require_login(client):
